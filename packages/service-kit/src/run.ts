@@ -1,0 +1,59 @@
+import closeWithGrace from 'close-with-grace';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigError, type BaseConfig } from './config.js';
+import type { ServiceApp } from './service.js';
+
+/** How an entry point starts a service. */
+export interface RunOptions<Config extends BaseConfig> {
+  /** Reads and validates the environment; throws ConfigError for bad input. */
+  readonly loadConfig: () => Config;
+  /** The app factory, the same one the tests drive. */
+  readonly buildApp: (config: Config) => Promise<ServiceApp>;
+  /** Interface to bind. @default process.env.HOST ?? "0.0.0.0" */
+  readonly host?: string;
+  /** Work to do once migrations are applied (seeding, say). @default nothing */
+  readonly afterMigrations?: (app: ServiceApp, config: Config) => Promise<void>;
+}
+
+/**
+ * The entry point of a service: validate config (one line and exit 1 if bad), listen, then
+ * apply migrations, retrying with backoff while the database is unreachable, so a pod that
+ * starts before its database is live but not ready instead of crash-looping. On SIGTERM or
+ * SIGINT it stops accepting, fails readiness, lets in-flight requests finish, closes the
+ * pool and exits 0; if that takes longer than the bound, it exits 1.
+ */
+export async function runService<Config extends BaseConfig>(options: RunOptions<Config>): Promise<ServiceApp> {
+  let config: Config;
+  try {
+    config = options.loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+
+  const app = await options.buildApp(config);
+  closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an unexpected error');
+    else app.log.info({ signal }, 'shutting down');
+    await app.close();
+  });
+
+  await app.listen({ port: config.PORT, host: options.host ?? process.env.HOST ?? '0.0.0.0' });
+  void migrateWhenPossible(app, async () => options.afterMigrations?.(app, config));
+  return app;
+}
+
+async function migrateWhenPossible(app: ServiceApp, then: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; !app.isShuttingDown; attempt++) {
+    try {
+      await app.migrate();
+      await then();
+      return;
+    } catch (err) {
+      const waitMs = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+      app.log.warn({ err, attempt, waitMs }, 'start-up work failed; retrying');
+      await sleep(waitMs);
+    }
+  }
+}
