@@ -1,2 +1,3 @@
 export { LocalPostgres, freePort, quoteIdent, withAdmin, type LocalPostgresOptions } from './local-postgres.js';
-export { ManagedProcess, TS_NODE_FLAGS, type Exit } from './process.js';
+export { ManagedProcess, TS_NODE_FLAGS, type Exit, type ManagedProcessOptions } from './process.js';
+export { entryPoints, startPlatform, type Platform, type PlatformOptions } from './platform.js';

