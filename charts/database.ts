@@ -1,0 +1,43 @@
+import { NetworkPeer, NetworkPolicyPort, type INetworkEndpoint } from './network-policy.js';
+import type { SecretKeyRef } from './generated-secret.js';
+
+/** A database a service connects to: where its connection string is, and how to reach it. */
+export interface IDatabase {
+  /** The Secret key holding the `postgres://` connection string the service reads as DATABASE_URL. */
+  readonly url: SecretKeyRef;
+  /** Opens the network path from a client's pods to the database. */
+  allowClient(client: INetworkEndpoint): void;
+}
+
+/** Properties of an ExternalDatabase. */
+export interface ExternalDatabaseProps {
+  /** The Secret, created by an operator or an external secret store, that holds the connection string. */
+  readonly secret: string;
+  /** The key within the Secret. @default 'DATABASE_URL' */
+  readonly key?: string;
+  /** The address range the database is in, e.g. a managed database's private subnet. */
+  readonly cidr: string;
+  /** The database's port. @default 5432 */
+  readonly port?: number;
+}
+
+/**
+ * A database outside the cluster (a managed Postgres in production). The platform creates
+ * no Secret for it: the service's pods wait in CreateContainerConfigError until the named
+ * Secret exists, and its egress is allowed to the database's range and port only.
+ */
+export class ExternalDatabase implements IDatabase {
+  readonly url: SecretKeyRef;
+  private readonly peer: NetworkPeer;
+  private readonly port: NetworkPolicyPort;
+
+  constructor(props: ExternalDatabaseProps) {
+    this.url = { secret: props.secret, key: props.key ?? 'DATABASE_URL' };
+    this.peer = NetworkPeer.cidr(props.cidr);
+    this.port = NetworkPolicyPort.tcp(props.port ?? 5432);
+  }
+
+  allowClient(client: INetworkEndpoint): void {
+    client.networkPolicy.allowEgress(this.peer, this.port);
+  }
+}

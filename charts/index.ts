@@ -1,0 +1,48 @@
+// The platform library: every construct a platform team reuses or extends, from one entry.
+export {
+  BillingPlatform,
+  PLATFORM_NAMESPACE,
+  type BillingPlatformProps,
+  type ServiceSettings,
+} from './billing-platform.js';
+export { BillingRun, type BillingRunProps } from './billing-run.js';
+export { ExternalDatabase, type ExternalDatabaseProps, type IDatabase } from './database.js';
+export {
+  GeneratedSecret,
+  SecretValue,
+  type GeneratedSecretProps,
+  type GeneratedSecretSpec,
+  type SecretKeyRef,
+  type SecretRecipe,
+} from './generated-secret.js';
+export { Image, ImageRegistry, PINNED_IMAGES } from './image.js';
+export { DEFAULT_PART_OF, selectorLabels, workloadLabels } from './labels.js';
+export { Microservice, SERVICE_USER_ID, type MicroserviceProps, type ReplicaRange } from './microservice.js';
+export {
+  allowConnection,
+  checkCidr,
+  NetworkPeer,
+  NetworkPolicyPort,
+  WorkloadNetworkPolicy,
+  type INetworkEndpoint,
+  type WorkloadNetworkPolicyProps,
+} from './network-policy.js';
+export {
+  addRuntimeDefaultSeccomp,
+  restrictedContainerSecurity,
+  restrictedPodSecurity,
+  type PodTemplateOwner,
+  type RunAs,
+} from './pod-security.js';
+export { Postgres, type PostgresProps } from './postgres.js';
+export { PublicApi, type PublicApiProps, type PublicRoute } from './public-api.js';
+export { containerResources, type ResourceSizes } from './resources.js';
+export { SecretBootstrap, type SecretBootstrapProps } from './secret-bootstrap.js';
+export {
+  SecureNamespace,
+  type ContainerDefaults,
+  type NamespaceQuota,
+  type SecureNamespaceProps,
+} from './secure-namespace.js';
+export { canonicalQuantity, createPlatformApp, ServerNormalizer } from './server-normalizer.js';
+export { Team, TEAM_DEPLOYER_RULES, type TeamProps } from './team.js';

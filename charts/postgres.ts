@@ -1,0 +1,188 @@
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { Quantity } from '../imports/k8s.js';
+import type { IDatabase } from './database.js';
+import { GeneratedSecret, SecretValue, type SecretKeyRef } from './generated-secret.js';
+import { PINNED_IMAGES, type Image } from './image.js';
+import { DEFAULT_PART_OF, NAME_LABEL, selectorLabels, workloadLabels } from './labels.js';
+import {
+  allowConnection,
+  NetworkPeer,
+  NetworkPolicyPort,
+  WorkloadNetworkPolicy,
+  type INetworkEndpoint,
+} from './network-policy.js';
+import { addRuntimeDefaultSeccomp, restrictedContainerSecurity, restrictedPodSecurity } from './pod-security.js';
+import { containerResources, type ResourceSizes } from './resources.js';
+import { canonicalQuantity } from './server-normalizer.js';
+
+const PORT = 5432;
+/** The `postgres` user of the official (Debian-based) image. */
+const POSTGRES_USER_ID = 999;
+const DATA_DIR = '/var/lib/postgresql/data';
+
+/** Properties of a Postgres. */
+export interface PostgresProps {
+  /** The namespace it runs in. */
+  readonly namespace: string;
+  /** Name of the StatefulSet, its headless Service (the host in the URL) and its Secret's prefix. @default the construct id */
+  readonly name?: string;
+  /** The database and user to create. @default the name with '-' as '_' */
+  readonly databaseName?: string;
+  /** A pinned Postgres image of the Debian flavour (its user is UID 999). @default PINNED_IMAGES.postgres */
+  readonly image?: Image;
+  /** Size of the data volume. @default '1Gi' */
+  readonly storage?: string;
+  /** Storage class of the data volume. @default the cluster's default class */
+  readonly storageClassName?: string;
+  /** CPU and memory. @default requests 100m and 256Mi, limits 1 CPU and 512Mi */
+  readonly resources?: ResourceSizes;
+  /** Value of `app.kubernetes.io/part-of`. @default 'billing' */
+  readonly partOf?: string;
+}
+
+/**
+ * A single-instance Postgres for development: a StatefulSet with a data volume, a headless
+ * Service, probes, the restricted security profile (UID 999, read-only root, writable
+ * volume via fsGroup) and credentials from a GeneratedSecret that also holds the client's
+ * DATABASE_URL, so password and URL can never disagree. Production swaps it for an
+ * ExternalDatabase behind the same IDatabase interface.
+ */
+export class Postgres extends Construct implements IDatabase, INetworkEndpoint {
+  /** The StatefulSet's name, which is also the Service's. */
+  readonly name: string;
+  readonly namespace: string;
+  /** The host clients connect to. */
+  readonly host: string;
+  readonly url: SecretKeyRef;
+  readonly networkPolicy: WorkloadNetworkPolicy;
+  readonly peer: NetworkPeer;
+  /** The Secret with POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB and DATABASE_URL. */
+  readonly credentials: GeneratedSecret;
+  readonly statefulSet: kplus.StatefulSet;
+
+  constructor(scope: Construct, id: string, props: PostgresProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    this.namespace = props.namespace;
+    this.host = `${this.name}.${this.namespace}.svc`;
+    const database = props.databaseName ?? this.name.replace(/-/g, '_');
+    const labels = workloadLabels(this.name, 'database', props.partOf ?? DEFAULT_PART_OF);
+    const metadata = { name: this.name, namespace: this.namespace, labels };
+
+    this.credentials = new GeneratedSecret(this, 'Credentials', {
+      name: `${this.name}-credentials`,
+      namespaces: [this.namespace],
+      keys: {
+        POSTGRES_USER: SecretValue.literal(database),
+        POSTGRES_DB: SecretValue.literal(database),
+        POSTGRES_PASSWORD: SecretValue.random(32),
+        DATABASE_URL: SecretValue.template(
+          `postgres://{POSTGRES_USER}:{POSTGRES_PASSWORD}@${this.host}:${PORT}/{POSTGRES_DB}`,
+        ),
+      },
+    });
+    this.url = this.credentials.ref('DATABASE_URL');
+
+    const service = new kplus.Service(this, 'Service', {
+      metadata,
+      clusterIP: 'None',
+      ports: [{ name: 'postgres', port: PORT, targetPort: PORT }],
+    });
+    service.selectLabel(NAME_LABEL, this.name);
+
+    const secret = kplus.Secret.fromSecretName(this, 'CredentialsRef', this.credentials.name);
+    const fromSecret = (key: string) => kplus.EnvValue.fromSecretValue({ secret, key });
+    const isReady = kplus.Probe.fromCommand(
+      ['/bin/sh', '-c', `pg_isready -h 127.0.0.1 -p ${PORT} -U "$POSTGRES_USER" -d "$POSTGRES_DB"`],
+      { periodSeconds: Duration.seconds(5), timeoutSeconds: Duration.seconds(3), failureThreshold: 3 },
+    );
+    const runAs = { user: POSTGRES_USER_ID };
+    const emptyDir = (name: string) => kplus.Volume.fromEmptyDir(this, name, name);
+
+    this.statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {
+      metadata,
+      select: false,
+      service,
+      replicas: 1,
+      podMetadata: { labels },
+      serviceAccount: new kplus.ServiceAccount(this, 'ServiceAccount', { metadata, automountToken: false }),
+      automountServiceAccountToken: false,
+      securityContext: restrictedPodSecurity(runAs),
+      terminationGracePeriod: Duration.seconds(60),
+      containers: [
+        {
+          name: 'postgres',
+          image: (props.image ?? PINNED_IMAGES.postgres).reference,
+          imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+          ports: [{ number: PORT, name: 'postgres' }],
+          envVariables: {
+            POSTGRES_USER: fromSecret('POSTGRES_USER'),
+            POSTGRES_PASSWORD: fromSecret('POSTGRES_PASSWORD'),
+            POSTGRES_DB: fromSecret('POSTGRES_DB'),
+            // A subdirectory: the volume's root may hold lost+found, which initdb refuses.
+            PGDATA: kplus.EnvValue.fromValue(`${DATA_DIR}/pgdata`),
+          },
+          // First start runs initdb on a unix socket only, so TCP readiness means "initialised and serving".
+          startup: kplus.Probe.fromCommand(
+            ['/bin/sh', '-c', `pg_isready -h 127.0.0.1 -p ${PORT} -U "$POSTGRES_USER" -d "$POSTGRES_DB"`],
+            { periodSeconds: Duration.seconds(5), timeoutSeconds: Duration.seconds(3), failureThreshold: 60 },
+          ),
+          readiness: isReady,
+          liveness: kplus.Probe.fromTcpSocket({
+            port: PORT,
+            periodSeconds: Duration.seconds(10),
+            timeoutSeconds: Duration.seconds(3),
+            failureThreshold: 6,
+          }),
+          // Kubernetes sends SIGTERM, which Postgres treats as "wait for every client to leave";
+          // a fast shutdown ends sessions and checkpoints cleanly within the grace period.
+          lifecycle: {
+            preStop: kplus.Handler.fromCommand(['/bin/sh', '-c', 'pg_ctl stop -D "$PGDATA" -m fast -w -t 50']),
+          },
+          resources: containerResources(props.resources, {
+            cpuRequestMillis: 100,
+            cpuLimitMillis: 1000,
+            memoryRequestMebibytes: 256,
+            memoryLimitMebibytes: 512,
+          }),
+          securityContext: restrictedContainerSecurity(runAs),
+          volumeMounts: [
+            { path: '/var/run/postgresql', volume: emptyDir('run') },
+            { path: '/tmp', volume: emptyDir('tmp') },
+          ],
+        },
+      ],
+    });
+    this.statefulSet.select(kplus.LabelSelector.of({ labels: selectorLabels(this.name) }));
+    addRuntimeDefaultSeccomp(this.statefulSet);
+
+    // cdk8s-plus-27 has no volumeClaimTemplates: the data volume is patched in.
+    ApiObject.of(this.statefulSet).addJsonPatch(
+      JsonPatch.add('/spec/volumeClaimTemplates', [
+        {
+          metadata: { name: 'data', labels },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            // Patches skip the resolvers, so the quantity is canonical here already.
+            resources: { requests: { storage: Quantity.fromString(canonicalQuantity(props.storage ?? '1Gi')) } },
+            ...(props.storageClassName === undefined ? {} : { storageClassName: props.storageClassName }),
+          },
+        },
+      ]),
+      JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: 'data', mountPath: DATA_DIR }),
+    );
+
+    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
+      name: this.name,
+      namespace: this.namespace,
+      podLabels: selectorLabels(this.name),
+    });
+    this.peer = NetworkPeer.pods(this.namespace, selectorLabels(this.name));
+  }
+
+  allowClient(client: INetworkEndpoint): void {
+    allowConnection(client, this, NetworkPolicyPort.tcp(PORT));
+  }
+}
