@@ -52,6 +52,13 @@ export class BillingRun extends Construct implements INetworkEndpoint {
     const timeout = props.timeout ?? Duration.minutes(30);
     const token = kplus.Secret.fromSecretName(this, 'Token', props.token.secret);
 
+    // First, so that pods never start before the rules that let them work.
+    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
+      name: this.name,
+      namespace: props.namespace,
+      podLabels: selectorLabels(this.name),
+    });
+    this.peer = NetworkPeer.pods(props.namespace, selectorLabels(this.name));
     this.cronJob = new kplus.CronJob(this, 'CronJob', {
       metadata: { name: this.name, namespace: props.namespace, labels },
       podMetadata: { labels },
@@ -102,12 +109,6 @@ export class BillingRun extends Construct implements INetworkEndpoint {
     });
     addRuntimeDefaultSeccomp(this.cronJob);
 
-    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
-      name: this.name,
-      namespace: props.namespace,
-      podLabels: selectorLabels(this.name),
-    });
-    this.peer = NetworkPeer.pods(props.namespace, selectorLabels(this.name));
     props.invoiceApp.allowFrom(this);
   }
 }

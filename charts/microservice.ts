@@ -104,6 +104,13 @@ export class Microservice extends Construct implements INetworkEndpoint {
     const shutdownTimeout = props.shutdownTimeout ?? Duration.seconds(25);
     const drainDelay = props.drainDelay ?? Duration.seconds(5);
 
+    // First, so that pods never start before the rules that let them work.
+    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
+      name: this.name,
+      namespace: this.namespace,
+      podLabels: selectorLabels(this.name),
+    });
+    this.peer = NetworkPeer.pods(this.namespace, selectorLabels(this.name));
     const settings = {
       ...checkEnv(props.env ?? {}),
       PORT: String(this.port),
@@ -208,12 +215,6 @@ export class Microservice extends Construct implements INetworkEndpoint {
       metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(props.targetCpuUtilization ?? 70))],
     });
 
-    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
-      name: this.name,
-      namespace: this.namespace,
-      podLabels: selectorLabels(this.name),
-    });
-    this.peer = NetworkPeer.pods(this.namespace, selectorLabels(this.name));
     props.database?.allowClient(this);
   }
 

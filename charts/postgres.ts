@@ -71,6 +71,13 @@ export class Postgres extends Construct implements IDatabase, INetworkEndpoint {
     const labels = workloadLabels(this.name, 'database', props.partOf ?? DEFAULT_PART_OF);
     const metadata = { name: this.name, namespace: this.namespace, labels };
 
+    // First, so that pods never start before the rules that let them work.
+    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
+      name: this.name,
+      namespace: this.namespace,
+      podLabels: selectorLabels(this.name),
+    });
+    this.peer = NetworkPeer.pods(this.namespace, selectorLabels(this.name));
     this.credentials = new GeneratedSecret(this, 'Credentials', {
       name: `${this.name}-credentials`,
       namespaces: [this.namespace],
@@ -173,13 +180,6 @@ export class Postgres extends Construct implements IDatabase, INetworkEndpoint {
       ]),
       JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: 'data', mountPath: DATA_DIR }),
     );
-
-    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
-      name: this.name,
-      namespace: this.namespace,
-      podLabels: selectorLabels(this.name),
-    });
-    this.peer = NetworkPeer.pods(this.namespace, selectorLabels(this.name));
   }
 
   allowClient(client: INetworkEndpoint): void {

@@ -48,6 +48,8 @@ export class SecretBootstrap extends Construct {
   readonly namespace: string;
   private readonly served = new Set<string>();
   private readonly serviceAccount: kplus.ServiceAccount;
+  private readonly job: kplus.Job;
+  private readonly cronJob: kplus.CronJob;
   private readonly partOf: string;
 
   constructor(scope: Construct, id: string, props: SecretBootstrapProps) {
@@ -101,15 +103,23 @@ export class SecretBootstrap extends Construct {
       containers: [container],
     };
 
+    const policy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
+      name: NAME,
+      namespace: this.namespace,
+      podLabels: selectorLabels(NAME),
+    });
+    const apiPorts = (props.apiServerPorts ?? [443, 6443, 8443]).map((port) => NetworkPolicyPort.tcp(port));
+    policy.allowEgress(props.apiServer ?? NetworkPeer.cidr('0.0.0.0/0'), ...apiPorts);
+
     // A Job's pod template is immutable: a new template gets a new Job, never a failed apply.
     const templateHash = createHash('sha256').update(JSON.stringify(template)).digest('hex');
-    const job = new kplus.Job(this, 'Job', {
+    this.job = new kplus.Job(this, 'Job', {
       ...pod,
       metadata: { ...metadata, name: `${NAME}-${templateHash.slice(0, 8)}` },
       backoffLimit: 10,
       activeDeadline: Duration.minutes(30),
     });
-    const cronJob = new kplus.CronJob(this, 'CronJob', {
+    this.cronJob = new kplus.CronJob(this, 'CronJob', {
       ...pod,
       metadata,
       schedule: props.schedule ?? Cron.schedule({ minute: '17' }),
@@ -121,15 +131,7 @@ export class SecretBootstrap extends Construct {
       backoffLimit: 3,
       activeDeadline: Duration.minutes(10),
     });
-    for (const workload of [job, cronJob]) addRuntimeDefaultSeccomp(workload);
-
-    const policy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
-      name: NAME,
-      namespace: this.namespace,
-      podLabels: selectorLabels(NAME),
-    });
-    const apiPorts = (props.apiServerPorts ?? [443, 6443, 8443]).map((port) => NetworkPolicyPort.tcp(port));
-    policy.allowEgress(props.apiServer ?? NetworkPeer.cidr('0.0.0.0/0'), ...apiPorts);
+    for (const workload of [this.job, this.cronJob]) addRuntimeDefaultSeccomp(workload);
 
     this.node.addValidation({ validate: () => this.validateSecrets() });
   }
@@ -164,6 +166,8 @@ export class SecretBootstrap extends Construct {
       role: kplus.Role.fromRoleName(this, `RoleRef-${namespace}`, role.name),
     });
     binding.addSubjects(this.serviceAccount);
+    // Applied before the jobs, so that their first pod already has its rights.
+    for (const workload of [this.job, this.cronJob]) workload.node.addDependency(role, binding);
   }
 
   /** Every GeneratedSecret in the app, in a stable order. */

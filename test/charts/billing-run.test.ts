@@ -1,0 +1,95 @@
+import { Cron, Duration } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { BillingRun, Image, Microservice, type BillingRunProps } from '../../charts/index.js';
+import { only, podMetadata, podSpec, restrictedViolations, synth, testChart } from './helpers.js';
+
+function build(props: Partial<BillingRunProps> = {}) {
+  const chart = testChart();
+  const invoiceApp = new Microservice(chart, 'invoice-app', {
+    namespace: 'invoices',
+    image: Image.of('r.test/invoice-app:1.0.0'),
+    port: 8000,
+  });
+  new BillingRun(chart, 'billing-monthly', {
+    namespace: 'invoices',
+    invoiceApp,
+    token: { secret: 'billing-api-token', key: 'BILLING_API_TOKEN' },
+    schedule: Cron.schedule({ minute: '0', hour: '6', day: '1' }),
+    ...props,
+  });
+  return synth(chart);
+}
+
+describe('BillingRun', () => {
+  it('calls the pay endpoint with the bearer token from the Secret, never overlapping', () => {
+    const manifests = build();
+    const cronJob = only(manifests, 'CronJob', 'billing-monthly');
+    expect(cronJob.spec).toMatchObject({
+      schedule: '0 6 1 * *',
+      timeZone: 'Etc/UTC',
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 6 * 3600,
+    });
+    expect(cronJob.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 2, activeDeadlineSeconds: 45 * 60 });
+    const pod = podSpec(cronJob);
+    const container = pod.containers[0];
+    expect(container.command).toEqual(['curl']);
+    expect(container.args).toContain('Authorization: Bearer $(BILLING_API_TOKEN)');
+    expect(container.args.at(-1)).toBe('http://invoice-app.invoices.svc:8000/rest/v1/invoices/pay');
+    expect(container.args.slice(container.args.indexOf('--request'), container.args.indexOf('--request') + 2)).toEqual([
+      '--request',
+      'POST',
+    ]);
+    expect(container.args).toContain('--fail-with-body');
+    expect(container.args[container.args.indexOf('--max-time') + 1]).toBe('1800');
+    expect(container.env).toEqual([
+      {
+        name: 'BILLING_API_TOKEN',
+        valueFrom: { secretKeyRef: { name: 'billing-api-token', key: 'BILLING_API_TOKEN' } },
+      },
+    ]);
+    expect(container.image).toBe('docker.io/curlimages/curl:8.11.1');
+    expect(restrictedViolations(pod)).toEqual([]);
+    expect(pod.securityContext.runAsUser).toBe(100);
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(podMetadata(cronJob).labels).toMatchObject({
+      'app.kubernetes.io/name': 'billing-monthly',
+      'app.kubernetes.io/part-of': 'billing',
+      'app.kubernetes.io/managed-by': 'cdk8s',
+    });
+  });
+
+  it('may reach invoice-app on its port and nothing else; invoice-app admits it', () => {
+    const manifests = build();
+    const own = only(manifests, 'NetworkPolicy', 'billing-monthly').spec;
+    expect(own.ingress).toBeUndefined();
+    expect(own.egress).toEqual([
+      {
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'invoices' } },
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'invoice-app' } },
+          },
+        ],
+        ports: [{ port: 8000, protocol: 'TCP' }],
+      },
+    ]);
+    const app = only(manifests, 'NetworkPolicy', 'invoice-app').spec;
+    expect(app.ingress[0].from[0].podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'billing-monthly' });
+  });
+
+  it('takes a name, timeout, image and part-of', () => {
+    const manifests = build({
+      name: 'billing-retry',
+      timeout: Duration.minutes(10),
+      image: Image.of('mirror.test/curl:8.11.1'),
+      partOf: 'finance',
+    });
+    const cronJob = only(manifests, 'CronJob', 'billing-retry');
+    const container = podSpec(cronJob).containers[0];
+    expect(container.args[container.args.indexOf('--max-time') + 1]).toBe('600');
+    expect(cronJob.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(25 * 60);
+    expect(container.image).toBe('mirror.test/curl:8.11.1');
+    expect(cronJob.metadata.labels['app.kubernetes.io/part-of']).toBe('finance');
+  });
+});
