@@ -9,7 +9,7 @@
 //
 // Then: helm upgrade --install billing dist-helm/dev --namespace billing-system --create-namespace
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
@@ -56,6 +56,16 @@ writeFileSync(chartFile, stringify(chart));
 // Helm renders every template as a Go template; text that only looks like one (a dashboard's
 // "{{ $labels }}", say) must reach the cluster as it is.
 const templates = join(output, 'templates');
+// main.ts writes an environment other than dev into a subfolder of its outdir (dist/prod/);
+// the chart holds one environment, so its files move up into templates/.
+for (const entry of readdirSync(templates, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+  for (const file of readdirSync(join(templates, entry.name))) {
+    if (existsSync(join(templates, file)))
+      throw new Error(`templates/${entry.name}/${file} collides with templates/${file}`);
+    renameSync(join(templates, entry.name, file), join(templates, file));
+  }
+  rmSync(join(templates, entry.name), { recursive: true });
+}
 for (const file of readdirSync(templates)) {
   const text = readFileSync(join(templates, file), 'utf8');
   const escaped = escapeTemplateDelimiters(text);
