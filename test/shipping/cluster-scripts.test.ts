@@ -1,0 +1,173 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadManifests, repoRoot } from './support.js';
+
+// No cluster and no Docker engine run here. The scripts are linted with shellcheck, and
+// deploy.sh is dry-run against stand-ins for docker, kind, minikube and kubectl that only record
+// how they were called and answer what a healthy cluster answers: that checks which images it
+// builds and loads, what it applies and what it waits for, in which order, and its errors.
+
+const run = promisify(execFile);
+const SCRIPTS = ['deploy/deploy.sh', 'deploy/test.sh'];
+const root = await mkdtemp(join(tmpdir(), 'billing-scripts-'));
+const hasShellcheck = (() => {
+  try {
+    execFileSync('shellcheck', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe.each(SCRIPTS)('%s', (script) => {
+  it('is an executable bash script with set -euo pipefail', async () => {
+    const text = await readFile(join(repoRoot, script), 'utf8');
+    expect(text.split('\n')[0]).toBe('#!/usr/bin/env bash');
+    expect(text).toMatch(/^set -euo pipefail$/m);
+    expect((await stat(join(repoRoot, script))).mode & 0o111).not.toBe(0);
+    await run('bash', ['-n', script], { cwd: repoRoot });
+  });
+
+  it.skipIf(!hasShellcheck)('passes shellcheck (apt-get install shellcheck if this is skipped)', async () => {
+    const result = await run('shellcheck', ['--severity=style', '--external-sources', script], { cwd: repoRoot }).then(
+      () => '',
+      (err: { stdout?: string }) => err.stdout ?? String(err),
+    );
+    expect(result).toBe('');
+  });
+
+  it('explains itself with --help', async () => {
+    const { stdout } = await run('bash', [script, '--help'], { cwd: repoRoot });
+    expect(stdout).toMatch(/Settings \(environment\):/);
+    expect(stdout).not.toMatch(/^#/m);
+  });
+});
+
+/** Stand-ins that log `<tool> <args>` to calls.log; kubectl answers like a healthy cluster. */
+async function standIns(name: string, options: { context?: string | null; secretsExist?: boolean; omit?: string[] }) {
+  const dir = join(root, name);
+  await run('mkdir', ['-p', dir]);
+  const log = join(dir, 'calls.log');
+  await writeFile(log, '');
+  const record = `printf '%s %s\\n' "$(basename "$0")" "$*" >> '${log}'`;
+  const kubectl = [
+    '#!/usr/bin/env bash',
+    record,
+    'case "$*" in',
+    `  "config current-context") ${options.context === null ? 'exit 1' : `echo '${options.context ?? 'kind-billing'}'`} ;;`,
+    `  *" get secret "*) exit ${options.secretsExist === false ? 1 : 0} ;;`,
+    'esac',
+  ].join('\n');
+  const tools = {
+    docker: `#!/usr/bin/env bash\n${record}\n`,
+    kind: `#!/usr/bin/env bash\n${record}\n`,
+    minikube: `#!/usr/bin/env bash\n${record}\n`,
+    kubectl,
+  };
+  for (const [tool, text] of Object.entries(tools)) {
+    if (options.omit?.includes(tool)) continue;
+    await writeFile(join(dir, tool), `${text}\n`);
+    await chmod(join(dir, tool), 0o755);
+  }
+  // Only the stand-ins and the system's basic tools (bash, node, sed, sleep): no real docker or kubectl.
+  const path = [dir, '/usr/bin', '/bin'].join(':');
+  return { log, path, calls: async () => (await readFile(log, 'utf8')).split('\n').filter((line) => line !== '') };
+}
+
+async function deploy(path: string, env: Record<string, string> = {}, step?: string) {
+  return run('bash', ['deploy/deploy.sh', ...(step ? [step] : [])], {
+    cwd: repoRoot,
+    env: { PATH: path, HOME: process.env.HOME, TIMEOUT: '2s', ...env },
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (err: { code: number; stdout: string; stderr: string }) => ({
+      code: err.code,
+      stdout: err.stdout,
+      stderr: err.stderr,
+    }),
+  );
+}
+
+describe('deploy/deploy.sh, dry-run against stand-ins', () => {
+  const manifests = loadManifests();
+  const images = manifests
+    .flatMap((object) => {
+      const pod = (object as { spec?: { template?: { spec?: { containers?: { image: string }[] } } } }).spec?.template
+        ?.spec;
+      return (pod?.containers ?? []).map((container) => container.image);
+    })
+    .filter((image) => /\/(invoice-app|payment-provider):/.test(image));
+  const rollouts = manifests
+    .filter((object) => object.kind === 'Deployment' || object.kind === 'StatefulSet')
+    .map((object) => `${object.metadata.namespace} ${object.kind.toLowerCase()}/${object.metadata.name}`);
+
+  it('builds each image as the manifests name it, loads it into kind, applies dist/ and waits for every rollout', async () => {
+    expect(new Set(images).size).toBe(2);
+    const tools = await standIns('kind', { context: 'kind-billing' });
+    const result = await deploy(tools.path);
+    expect(result.code, result.stderr).toBe(0);
+    const calls = await tools.calls();
+
+    const index = (line: string) => {
+      const at = calls.indexOf(line);
+      expect(at, `expected the call: ${line}\nin:\n${calls.join('\n')}`).toBeGreaterThanOrEqual(0);
+      return at;
+    };
+    for (const image of new Set(images)) {
+      const app = /\/([^/:]+):/.exec(image)?.[1];
+      const build = index(`docker build --file apps/${app}/Dockerfile --tag ${image} .`);
+      const load = index(`kind load docker-image ${image} --name billing`);
+      expect(build).toBeLessThan(load);
+      expect(load).toBeLessThan(index('kubectl apply -f dist'));
+    }
+    const apply = index('kubectl apply -f dist');
+    for (const rollout of rollouts) {
+      const [namespace, workload] = rollout.split(' ');
+      expect(index(`kubectl --namespace ${namespace} rollout status ${workload} --timeout=2s`)).toBeGreaterThan(apply);
+    }
+    expect(calls.filter((call) => / get secret /.test(call)).length).toBeGreaterThan(0);
+    // Nothing is deleted or replaced, so a second run does the very same.
+    expect(calls.join('\n')).not.toMatch(/\b(delete|replace|create secret)\b/);
+    await writeFile(tools.log, '');
+    expect((await deploy(tools.path)).code).toBe(0);
+    expect(await tools.calls()).toEqual(calls);
+  });
+
+  it('loads into minikube on a minikube context and pushes to the registry on any other', async () => {
+    const minikube = await standIns('minikube', { context: 'minikube' });
+    expect((await deploy(minikube.path, {}, 'load')).code).toBe(0);
+    for (const image of new Set(images)) {
+      expect(await minikube.calls()).toContain(`minikube --profile minikube image load ${image}`);
+    }
+    const remote = await standIns('remote', { context: 'prod-eu-1' });
+    expect((await deploy(remote.path, {}, 'load')).code).toBe(0);
+    for (const image of new Set(images)) expect(await remote.calls()).toContain(`docker push ${image}`);
+  });
+
+  it('fails with a clear message when a generated Secret never appears, showing the bootstrap logs', async () => {
+    const tools = await standIns('no-secrets', { secretsExist: false });
+    const result = await deploy(tools.path, {}, 'wait');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/still missing after 2s: .*billing-api-token/);
+    expect(result.stderr).toMatch(/secret-bootstrap Job did not create every Secret/);
+    expect((await tools.calls()).some((call) => /logs job\/secret-bootstrap/.test(call))).toBe(true);
+  });
+
+  it('says what is missing: a tool, a cluster, a step', async () => {
+    const noDocker = await standIns('no-docker', { omit: ['docker'] });
+    expect((await deploy(noDocker.path, {}, 'images')).stderr).toMatch(/docker is not installed/);
+    const noContext = await standIns('no-context', { context: null });
+    expect((await deploy(noContext.path, {}, 'apply')).stderr).toMatch(/kubectl has no current context/);
+    const result = await deploy(noContext.path, {}, 'launch');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/unknown step 'launch'/);
+  });
+});
