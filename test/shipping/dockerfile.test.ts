@@ -78,6 +78,10 @@ describe.each(APPS)('apps/$name/Dockerfile', ({ name, workspace }) => {
     const [uid, gid] = [Number(match?.[1]), Number(match?.[2])];
     expect(uid).toBeGreaterThan(0);
     expect(gid).toBeGreaterThan(0);
+    // The same ids get a passwd and group entry in the image.
+    const runs = spec.runtime.instructions.filter((i) => i.getKeyword() === 'RUN').map((i) => i.getTextContent());
+    expect(runs.join('\n')).toMatch(new RegExp(`addgroup [^&]*-g ${gid}\\b`));
+    expect(runs.join('\n')).toMatch(new RegExp(`adduser [^&]*-u ${uid}\\b`));
     const runAsUser = container.securityContext?.runAsUser ?? pod.securityContext?.runAsUser;
     const runAsGroup = container.securityContext?.runAsGroup ?? pod.securityContext?.runAsGroup;
     expect(runAsUser, `${deployment.metadata.name} must set runAsUser`).toBe(uid);
