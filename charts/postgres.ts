@@ -1,7 +1,6 @@
-import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Quantity } from '../imports/k8s.js';
 import type { IDatabase } from './database.js';
 import { GeneratedSecret, SecretValue, type SecretKeyRef } from './generated-secret.js';
 import { PINNED_IMAGES, type Image } from './image.js';
@@ -15,7 +14,6 @@ import {
 } from './network-policy.js';
 import { addRuntimeDefaultSeccomp, restrictedContainerSecurity, restrictedPodSecurity } from './pod-security.js';
 import { containerResources, type ResourceSizes } from './resources.js';
-import { canonicalQuantity } from './server-normalizer.js';
 
 const PORT = 5432;
 /** The `postgres` user of the official (Debian-based) image. */
@@ -32,8 +30,8 @@ export interface PostgresProps {
   readonly databaseName?: string;
   /** A pinned Postgres image of the Debian flavour (its user is UID 999). @default PINNED_IMAGES.postgres */
   readonly image?: Image;
-  /** Size of the data volume. @default '1Gi' */
-  readonly storage?: string;
+  /** Size of the data volume, in GiB. @default 1 */
+  readonly storageGibibytes?: number;
   /** Storage class of the data volume. @default the cluster's default class */
   readonly storageClassName?: string;
   /** CPU and memory. @default requests 100m and 256Mi, limits 1 CPU and 512Mi */
@@ -43,7 +41,7 @@ export interface PostgresProps {
 }
 
 /**
- * A single-instance Postgres for development: a StatefulSet with a data volume, a headless
+ * A single-instance Postgres for development: a StatefulSet with a data claim, a headless
  * Service, probes, the restricted security profile (UID 999, read-only root, writable
  * volume via fsGroup) and credentials from a GeneratedSecret that also holds the client's
  * DATABASE_URL, so password and URL can never disagree. Production swaps it for an
@@ -108,10 +106,20 @@ export class Postgres extends Construct implements IDatabase, INetworkEndpoint {
     const runAs = { user: POSTGRES_USER_ID };
     const emptyDir = (name: string) => kplus.Volume.fromEmptyDir(this, name, name);
 
+    // A claim of its own rather than volumeClaimTemplates: the server fills defaults into the
+    // templates, which kubectl then sees as a change on every apply. One instance, one claim;
+    // the claim outlives the StatefulSet.
+    const data = new kplus.PersistentVolumeClaim(this, 'Data', {
+      metadata: { ...metadata, name: `${this.name}-data` },
+      accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
+      storage: Size.gibibytes(props.storageGibibytes ?? 1),
+      storageClassName: props.storageClassName,
+    });
     this.statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {
       metadata,
       select: false,
       service,
+      // A single instance: it is a development database.
       replicas: 1,
       podMetadata: { labels },
       serviceAccount: new kplus.ServiceAccount(this, 'ServiceAccount', { metadata, automountToken: false }),
@@ -156,6 +164,7 @@ export class Postgres extends Construct implements IDatabase, INetworkEndpoint {
           }),
           securityContext: restrictedContainerSecurity(runAs),
           volumeMounts: [
+            { path: DATA_DIR, volume: kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', data) },
             { path: '/var/run/postgresql', volume: emptyDir('run') },
             { path: '/tmp', volume: emptyDir('tmp') },
           ],
@@ -164,22 +173,6 @@ export class Postgres extends Construct implements IDatabase, INetworkEndpoint {
     });
     this.statefulSet.select(kplus.LabelSelector.of({ labels: selectorLabels(this.name) }));
     addRuntimeDefaultSeccomp(this.statefulSet);
-
-    // cdk8s-plus-27 has no volumeClaimTemplates: the data volume is patched in.
-    ApiObject.of(this.statefulSet).addJsonPatch(
-      JsonPatch.add('/spec/volumeClaimTemplates', [
-        {
-          metadata: { name: 'data', labels },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            // Patches skip the resolvers, so the quantity is canonical here already.
-            resources: { requests: { storage: Quantity.fromString(canonicalQuantity(props.storage ?? '1Gi')) } },
-            ...(props.storageClassName === undefined ? {} : { storageClassName: props.storageClassName }),
-          },
-        },
-      ]),
-      JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: 'data', mountPath: DATA_DIR }),
-    );
   }
 
   allowClient(client: INetworkEndpoint): void {

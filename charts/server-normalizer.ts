@@ -5,7 +5,8 @@ import { App, type AppProps, type IResolver, type ResolutionContext } from 'cdk8
  * `kubectl apply` reports `unchanged` instead of re-sending a field forever.
  *
  * cdk8s-plus emits zero values of fields the server omits (`hostNetwork: false`,
- * `minReadySeconds: 0`, `externalIPs: []`, `apiGroup: ""` on ServiceAccount subjects), and
+ * `minReadySeconds: 0`, `externalIPs: []`, `readOnly: false` on a claim, `apiGroup: ""` on
+ * ServiceAccount subjects), and
  * the server rewrites quantities to canonical form (`1000m` becomes `1`, `1024Mi` becomes
  * `1Gi`). Both make kubectl's three-way merge see a difference on every apply. This
  * resolver runs on every value of every object, so the rule lives here once.
@@ -28,6 +29,8 @@ export class ServerNormalizer implements IResolver {
 
 function isDroppedByServer(key: string | undefined, parent: string | undefined, path: string[], value: unknown) {
   if (key === 'hostNetwork' && value === false) return true;
+  // False is the default of every `readOnly` (volume sources and mounts); most omit it.
+  if (key === 'readOnly' && value === false) return true;
   if (key === 'minReadySeconds' && value === 0) return true;
   if (key === 'externalIPs' && Array.isArray(value) && value.length === 0) return true;
   // A subject's index is the parent: subjects/<n>/apiGroup.

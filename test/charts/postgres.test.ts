@@ -25,14 +25,19 @@ describe('Postgres defaults', () => {
     expect(db.host).toBe('ledger-db.ledger.svc');
   });
 
-  it('keeps its data on a 1Gi claim from the default storage class', () => {
-    expect(statefulSet.spec.volumeClaimTemplates).toEqual([
-      {
-        metadata: { name: 'data', labels: statefulSet.metadata.labels },
-        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
-      },
-    ]);
-    expect(container.volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/postgresql/data' });
+  it('keeps its data on a 1Gi claim of its own from the default storage class', () => {
+    const claim = only(manifests, 'PersistentVolumeClaim', 'ledger-db-data');
+    expect(claim.metadata.namespace).toBe('ledger');
+    expect(claim.spec).toEqual({
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '1Gi' } },
+      volumeMode: 'Filesystem',
+    });
+    // No volumeClaimTemplates: the server fills defaults into them, and every apply would differ.
+    expect(statefulSet.spec).not.toHaveProperty('volumeClaimTemplates');
+    const volume = pod.volumes.find((v: { persistentVolumeClaim?: unknown }) => v.persistentVolumeClaim);
+    expect(volume.persistentVolumeClaim).toEqual({ claimName: 'ledger-db-data' });
+    expect(container.volumeMounts).toContainEqual({ name: volume.name, mountPath: '/var/lib/postgresql/data' });
     expect(container.env).toContainEqual({ name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' });
   });
 
@@ -45,9 +50,9 @@ describe('Postgres defaults', () => {
       fsGroupChangePolicy: 'OnRootMismatch',
     });
     expect(container.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toEqual([
+      '/var/lib/postgresql/data',
       '/var/run/postgresql',
       '/tmp',
-      '/var/lib/postgresql/data',
     ]);
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(container.image).toBe('docker.io/library/postgres:17.6-bookworm');
@@ -93,19 +98,19 @@ describe('Postgres defaults', () => {
 });
 
 describe('Postgres props', () => {
-  it('name, databaseName, image, storage, storageClassName, resources and partOf', () => {
+  it('name, databaseName, image, storageGibibytes, storageClassName, resources and partOf', () => {
     const { db, manifests } = build({
       name: 'books',
       databaseName: 'ledger',
       image: Image.of('mirror.test/postgres:17.6-bookworm'),
-      storage: '10240Mi',
+      storageGibibytes: 10,
       storageClassName: 'fast-ssd',
       resources: { memoryLimitMebibytes: 1024 },
       partOf: 'finance',
     });
     const statefulSet = only(manifests, 'StatefulSet', 'books');
     expect(statefulSet.metadata.labels['app.kubernetes.io/part-of']).toBe('finance');
-    expect(statefulSet.spec.volumeClaimTemplates[0].spec).toMatchObject({
+    expect(only(manifests, 'PersistentVolumeClaim', 'books-data').spec).toMatchObject({
       storageClassName: 'fast-ssd',
       resources: { requests: { storage: '10Gi' } },
     });

@@ -18,6 +18,8 @@ function plainObjects(app: App): Manifest[] {
     ],
   });
   deployment.exposeViaService();
+  const claim = new kplus.PersistentVolumeClaim(chart, 'claim', { storage: Size.gibibytes(1) });
+  deployment.containers[0]?.mount('/data', kplus.Volume.fromPersistentVolumeClaim(chart, 'data', claim));
   const account = new kplus.ServiceAccount(chart, 'account');
   const role = new kplus.Role(chart, 'role');
   role.allowRead(kplus.ApiResource.PODS);
@@ -31,6 +33,7 @@ describe('ServerNormalizer', () => {
     const pod = only(raw, 'Deployment').spec.template.spec;
     expect(only(raw, 'Deployment').spec.minReadySeconds).toBe(0);
     expect(pod.hostNetwork).toBe(false);
+    expect(pod.volumes[0].persistentVolumeClaim.readOnly).toBe(false);
     expect(pod.containers[0].resources.requests).toEqual({ cpu: '1000m', memory: '1024Mi' });
     expect(only(raw, 'Service').spec.externalIPs).toEqual([]);
     expect(only(raw, 'RoleBinding').subjects[0].apiGroup).toBe('');
@@ -42,6 +45,7 @@ describe('ServerNormalizer', () => {
     const pod = deployment.spec.template.spec;
     expect(deployment.spec).not.toHaveProperty('minReadySeconds');
     expect(pod).not.toHaveProperty('hostNetwork');
+    expect(pod.volumes[0].persistentVolumeClaim).toEqual({ claimName: pod.volumes[0].persistentVolumeClaim.claimName });
     expect(pod.containers[0].resources.requests).toEqual({ cpu: '1', memory: '1Gi' });
     expect(only(normalized, 'Service').spec).not.toHaveProperty('externalIPs');
     const subject = only(normalized, 'RoleBinding').subjects[0];
