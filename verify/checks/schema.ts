@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { Ajv } from 'ajv';
+import type { Check, Finding } from '../check.js';
+import { finding } from '../check.js';
+
+// The upstream Kubernetes 1.27.0 OpenAPI definitions, as cdk8s serves them for `cdk8s import
+// k8s@1.27.0` (the same file imports/k8s.ts was generated from), copied into the repository so that
+// verification needs nothing outside it. Only reformatted by prettier; the JSON is unchanged.
+//
+// Why not kubernetes-models' per-kind validate(): its 5.x schemas are a newer Kubernetes (they know
+// fields 1.27 does not, such as `restartPolicyRules`), it needs Node 22, and it accepts unknown
+// fields, which is exactly the mistake that `kubectl apply` (strict field validation) rejects.
+// So: the same upstream schema, with ajv, closed with `additionalProperties: false` below.
+const SCHEMA_FILE = new URL('../schemas/kubernetes-1.27.0.json', import.meta.url);
+
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * Closes every object schema that lists its properties, the way kubeconform's `-strict` does:
+ * a field the API does not know is then an error instead of silently dropped. Objects without a
+ * property list (RawExtension, FieldsV1, label maps) stay open, as they are in the API.
+ */
+function closeObjects(schema: unknown): void {
+  if (typeof schema !== 'object' || schema === null) return;
+  if (Array.isArray(schema)) {
+    schema.forEach(closeObjects);
+    return;
+  }
+  const node = schema as JsonSchema;
+  const properties = node.properties as Record<string, unknown> | undefined;
+  if (properties) {
+    Object.values(properties).forEach(closeObjects);
+    if (node.additionalProperties === undefined) node.additionalProperties = false;
+  }
+  for (const key of ['items', 'additionalProperties', 'oneOf', 'anyOf', 'allOf'] as const) {
+    if (typeof node[key] === 'object') closeObjects(node[key]);
+  }
+}
+
+/** Validators for each apiVersion + kind that Kubernetes 1.27 serves, compiled on first use. */
+class SchemaRegistry {
+  private readonly ajv = new Ajv({ allErrors: true, strict: false });
+  private readonly definitionByKind = new Map<string, string>();
+  private readonly validators = new Map<string, ValidateFunction>();
+
+  constructor() {
+    const document = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as { definitions: Record<string, JsonSchema> };
+    for (const [name, definition] of Object.entries(document.definitions)) {
+      closeObjects(definition);
+      const kinds = definition['x-kubernetes-group-version-kind'] as
+        { group: string; version: string; kind: string }[] | undefined;
+      // DeleteOptions, WatchEvent and Status are listed under every group: they are not objects one applies.
+      if (kinds?.length === 1) {
+        const [{ group, version, kind }] = kinds as [{ group: string; version: string; kind: string }];
+        this.definitionByKind.set(`${group ? `${group}/` : ''}${version} ${kind}`, name);
+      }
+    }
+    this.ajv.addFormat('int32', {
+      type: 'number',
+      validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31,
+    });
+    this.ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
+    this.ajv.addFormat('double', { type: 'number', validate: () => true });
+    this.ajv.addFormat('byte', /^[A-Za-z0-9+/]*={0,2}$/);
+    this.ajv.addFormat('date-time', { type: 'string', validate: (s: string) => !Number.isNaN(Date.parse(s)) });
+    this.ajv.addSchema(document, 'k8s');
+  }
+
+  validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
+    const key = `${apiVersion} ${kind}`;
+    const definition = this.definitionByKind.get(key);
+    if (!definition) return undefined;
+    let validator = this.validators.get(key);
+    if (!validator) {
+      validator = this.ajv.compile({ $ref: `k8s#/definitions/${definition}` });
+      this.validators.set(key, validator);
+    }
+    return validator;
+  }
+
+  /** The served versions of a kind, for the hint when an apiVersion is wrong. */
+  versionsOf(kind: string): string[] {
+    return [...this.definitionByKind.keys()].filter((key) => key.endsWith(` ${kind}`)).map((key) => key.split(' ')[0]!);
+  }
+}
+
+let registry: SchemaRegistry | undefined;
+
+/** `/spec/containers/0/name` -> `spec.containers[0].name`. */
+function toPath(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
+
+/** One ajv error in the words `kubectl apply` uses. */
+function describe(error: ErrorObject): { path: string; message: string } {
+  const path = toPath(error.instancePath);
+  const at = (field: string) => (path ? `${path}.${field}` : field);
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return { path, message: `unknown field "${at(String(error.params.additionalProperty))}"` };
+    case 'required':
+      return { path, message: `missing required field "${at(String(error.params.missingProperty))}"` };
+    case 'type':
+      return { path, message: `${path || 'object'}: wrong type, must be ${String(error.params.type)}` };
+    case 'oneOf':
+      return { path, message: `${path}: wrong type, must be a string or a number` };
+    case 'enum':
+      return { path, message: `${path}: must be one of ${(error.params.allowedValues as unknown[]).join(', ')}` };
+    default:
+      return { path, message: `${path}: ${error.message ?? error.keyword}` };
+  }
+}
+
+export const schema: Check = {
+  name: 'schema',
+  category: 'schema',
+  reason:
+    'Every object must match the Kubernetes 1.27 OpenAPI schema: no unknown fields, right types, required fields set.',
+  equivalents: ['kubeconform -strict', 'kubectl apply --validate=strict'],
+  run(cluster) {
+    registry ??= new SchemaRegistry();
+    const found: Finding[] = [];
+    for (const manifest of cluster.manifests) {
+      const { apiVersion, kind } = manifest.object;
+      const validate = registry.validatorFor(apiVersion, kind);
+      if (!validate) {
+        const served = registry.versionsOf(kind);
+        const hint = served.length > 0 ? ` (1.27 serves ${kind} as ${served.join(', ')})` : '';
+        found.push(
+          finding(manifest, 'apiVersion', `${apiVersion} ${kind} is not a kind Kubernetes 1.27 serves${hint}`),
+        );
+        continue;
+      }
+      if (validate(manifest.object)) continue;
+      // An IntOrString mismatch also fails each branch of its oneOf: report the oneOf once.
+      const errors = (validate.errors ?? []).filter((error) => !error.schemaPath.includes('/oneOf/'));
+      for (const error of errors) {
+        const { path, message } = describe(error);
+        found.push(finding(manifest, path || undefined, message));
+      }
+    }
+    return found;
+  },
+};

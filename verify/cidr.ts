@@ -1,0 +1,35 @@
+import { BlockList, isIP } from 'node:net';
+
+/** A parsed CIDR block (`10.0.0.0/8`, `fd00::/8`). */
+export interface Cidr {
+  readonly address: string;
+  readonly prefix: number;
+  readonly family: 'ipv4' | 'ipv6';
+}
+
+/** Parses a CIDR; an error message (with the fix) when it is not one. */
+export function parseCidr(value: string): Cidr | string {
+  const [address, prefixText, ...rest] = value.split('/');
+  if (prefixText === undefined)
+    return `"${value}": CIDR mask is missing. Did you mean ${value}/${isIP(value) === 6 ? 128 : 32}?`;
+  const version = isIP(address ?? '');
+  const prefix = Number(prefixText);
+  const max = version === 6 ? 128 : 32;
+  if (rest.length > 0 || version === 0 || !/^\d+$/.test(prefixText) || prefix > max)
+    return `"${value}" is not a valid CIDR`;
+  return { address: address!, prefix, family: version === 6 ? 'ipv6' : 'ipv4' };
+}
+
+/** Whether an address lies in a CIDR block. */
+export function cidrContains(cidr: Cidr, address: string): boolean {
+  const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+  if (family !== cidr.family) return false;
+  const list = new BlockList();
+  list.addSubnet(cidr.address, cidr.prefix, cidr.family);
+  return list.check(address, family);
+}
+
+/** Whether `inner` lies wholly within `outer`. */
+export function cidrWithin(inner: Cidr, outer: Cidr): boolean {
+  return inner.family === outer.family && inner.prefix >= outer.prefix && cidrContains(outer, inner.address);
+}
