@@ -1,0 +1,60 @@
+import { fileURLToPath } from 'node:url';
+import { createService, type ServiceApp } from '@billing/service-kit';
+import { BillingEngine } from './billing/billing-engine.js';
+import { BillingMetrics } from './billing/billing-metrics.js';
+import { PaymentProviderClient } from './billing/payment-provider-client.js';
+import type { InvoiceConfig } from './config.js';
+import { customerRoutes } from './routes/customers.js';
+import { invoiceRoutes } from './routes/invoices.js';
+import { payRoutes } from './routes/pay.js';
+
+export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
+
+/** Time beyond the slowest possible charge that a lease allows for writing its outcome. */
+const LEASE_MARGIN_MS = 3_000;
+
+/** How long a billing run's claim on an invoice lasts: longer than any charge can take. */
+export function leaseMs(config: InvoiceConfig): number {
+  const slowestCharge = PaymentProviderClient.worstCaseMs(
+    config.PAYMENT_PROVIDER_TIMEOUT_MS,
+    config.BILLING_MAX_RETRIES,
+    config.BILLING_RETRY_MAX_MS,
+  );
+  return slowestCharge + LEASE_MARGIN_MS;
+}
+
+/** The invoice-app: the Antaeus REST API and the billing engine, on the service kit. */
+export async function buildApp(config: InvoiceConfig): Promise<ServiceApp> {
+  const app = await createService({
+    name: 'invoice-app',
+    databaseUrl: config.DATABASE_URL,
+    migrationsDir,
+    logLevel: config.LOG_LEVEL,
+  });
+
+  const metrics = new BillingMetrics(app.metrics);
+  const provider = new PaymentProviderClient({
+    endpoint: config.PAYMENT_PROVIDER_ENDPOINT,
+    token: config.PAYMENT_PROVIDER_TOKEN,
+    timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS,
+    maxRetries: config.BILLING_MAX_RETRIES,
+    retryBaseMs: config.BILLING_RETRY_BASE_MS,
+    retryMaxMs: config.BILLING_RETRY_MAX_MS,
+    connections: config.BILLING_CONCURRENCY,
+    onRequest: (outcome, seconds) => metrics.request(outcome, seconds),
+  });
+  app.addHook('onClose', () => provider.close());
+  const engine = new BillingEngine({
+    db: app.db,
+    provider,
+    metrics,
+    log: app.log,
+    concurrency: config.BILLING_CONCURRENCY,
+    leaseMs: leaseMs(config),
+  });
+
+  await app.register(customerRoutes);
+  await app.register(invoiceRoutes);
+  await app.register(payRoutes, { token: config.BILLING_API_TOKEN, engine });
+  return app;
+}

@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyBaseLogger } from 'fastify';
+import type pg from 'pg';
+import type { BillingMetrics, InvoiceOutcome } from './billing-metrics.js';
+import {
+  claimInvoices,
+  databaseNow,
+  msUntilForeignLeaseEnds,
+  type ClaimedInvoice,
+  type Settlement,
+} from './invoice-claims.js';
+import type { ChargeResult, PaymentProviderClient } from './payment-provider-client.js';
+import { SettlementWriter } from './settlement-writer.js';
+
+/** What the engine needs and how hard it works. */
+export interface BillingEngineOptions {
+  /** The app's pool. */
+  readonly db: pg.Pool;
+  /** The provider's client; the engine does not close it. */
+  readonly provider: PaymentProviderClient;
+  readonly metrics: BillingMetrics;
+  readonly log: FastifyBaseLogger;
+  /** Charges in flight at once per run. @default 128 */
+  readonly concurrency?: number;
+  /** How long a claim holds an invoice: longer than the slowest charge plus its write. */
+  readonly leaseMs: number;
+}
+
+/** The answer of POST /rest/v1/invoices/pay. */
+export interface BillingSummary {
+  readonly runId: string;
+  /** Invoices this run took and settled: the sum of the next four. */
+  attempted: number;
+  paid: number;
+  /** Declined by the provider; PENDING, tried again (with a new key) by the next run. */
+  declined: number;
+  /** Marked FAILED: unknown customer, currency mismatch, or refused by the provider. */
+  failed: number;
+  /** No definite answer (network, timeout, 5xx after retries); PENDING, same key next run. */
+  errored: number;
+  /** Of the attempted, how many resumed a charge whose outcome an earlier run never learned. */
+  resumed: number;
+  /** Charge requests sent, retries included. */
+  chargeRequests: number;
+  /** False when shutdown stopped the run early; the rest is left for the next run. */
+  complete: boolean;
+  durationMs: number;
+}
+
+/** Asked between claims: true stops taking new invoices (in-flight ones still finish). */
+export type StopSignal = () => boolean;
+
+/**
+ * The billing engine. A run claims PENDING invoices in the database in small batches (see
+ * invoice-claims.ts), charges them with bounded concurrency, and writes outcomes back in
+ * batches. It ends when no invoice it may take remains, after waiting out leases that other
+ * runs took before it began (a dead run's lease expires and this run takes over).
+ *
+ * Why a charge is never made twice: every charge carries the invoice's Idempotency-Key,
+ * committed with the claim before the request leaves; the key is kept for as long as the
+ * outcome is unknown, and replaced only after the provider definitely declined it, when it
+ * can no longer succeed. So at any time an invoice has at most one key that could still
+ * charge, and the provider charges a key at most once.
+ */
+export class BillingEngine {
+  private readonly concurrency: number;
+  private runs = 0;
+
+  constructor(private readonly options: BillingEngineOptions) {
+    this.concurrency = options.concurrency ?? 128;
+  }
+
+  /** Bills every invoice that can be billed now; the summary counts this run's share. */
+  async run(shouldStop: StopSignal = () => false): Promise<BillingSummary> {
+    const { db, log, metrics } = this.options;
+    const runId = `${hostname()}/${process.pid}/${++this.runs}/${randomUUID().slice(0, 8)}`;
+    const began = performance.now();
+    const summary: BillingSummary = {
+      runId,
+      attempted: 0,
+      paid: 0,
+      declined: 0,
+      failed: 0,
+      errored: 0,
+      resumed: 0,
+      chargeRequests: 0,
+      complete: true,
+      durationMs: 0,
+    };
+    const writer = new SettlementWriter(db, runId);
+    const inFlight = new Set<Promise<void>>();
+    const settle = (invoice: ClaimedInvoice, outcome: InvoiceOutcome, settlement: Omit<Settlement, 'id'>) => {
+      summary[outcome] += 1;
+      summary.chargeRequests += settlement.requests;
+      metrics.invoice(outcome);
+      writer.add({ id: invoice.id, ...settlement });
+    };
+
+    log.info({ runId }, 'billing run started');
+    try {
+      const runStartedAt = await databaseNow(db);
+      // Claims are topped up once a quarter of the slots is free, so that claims stay batched.
+      const refillAt = Math.max(1, Math.floor(this.concurrency / 4));
+      // The scan moves up the ids, so a claim never re-reads the rows this run already settled.
+      let afterId = 0;
+
+      while (true) {
+        if (shouldStop() || writer.failed) {
+          summary.complete = false;
+          break;
+        }
+        if (this.concurrency - inFlight.size < refillAt) {
+          await Promise.race(inFlight);
+          continue;
+        }
+        const leaseEnds = Date.now() + this.options.leaseMs;
+        const claimed = await claimInvoices(db, {
+          runId,
+          runStartedAt,
+          afterId,
+          limit: this.concurrency - inFlight.size,
+          leaseMs: this.options.leaseMs,
+        });
+        for (const invoice of claimed) {
+          summary.attempted += 1;
+          if (invoice.resumed) summary.resumed += 1;
+          const task = this.bill(invoice, leaseEnds, settle).finally(() => inFlight.delete(task));
+          inFlight.add(task);
+        }
+        if (claimed.length > 0) {
+          afterId = claimed.at(-1)!.id;
+          continue;
+        }
+        if (afterId > 0) {
+          // The end of the ids: one more pass from the start takes rows that were locked or leased.
+          afterId = 0;
+          continue;
+        }
+        // A pass from the start found nothing: let this run's charges finish, then look again.
+        if (inFlight.size > 0) {
+          await Promise.all(inFlight);
+          continue;
+        }
+        // Only invoices leased by other runs before this one began may still be this run's work.
+        const waitMs = await msUntilForeignLeaseEnds(db, runStartedAt);
+        if (waitMs === null) break;
+        await sleep(Math.min(Math.max(waitMs, 50), 500));
+      }
+      await Promise.all(inFlight);
+      await writer.flush();
+    } catch (err) {
+      // Charges already sent still get their answers recorded if the database lets us.
+      await Promise.all(inFlight);
+      await writer.flush().catch(() => undefined);
+      metrics.run('failed', (performance.now() - began) / 1000);
+      log.error({ err, runId, summary }, 'billing run failed');
+      throw err;
+    }
+    summary.durationMs = Math.round(performance.now() - began);
+    metrics.run(summary.complete ? 'complete' : 'interrupted', summary.durationMs / 1000);
+    log.info({ summary }, 'billing run finished');
+    return summary;
+  }
+
+  private async bill(
+    invoice: ClaimedInvoice,
+    leaseEnds: number,
+    settle: (invoice: ClaimedInvoice, outcome: InvoiceOutcome, settlement: Omit<Settlement, 'id'>) => void,
+  ): Promise<void> {
+    if (invoice.chargeKey === null) {
+      const error =
+        invoice.customerCurrency === null
+          ? `customer ${invoice.customerId} does not exist`
+          : `invoice currency ${invoice.currency} does not match customer currency ${invoice.customerCurrency}`;
+      settle(invoice, 'failed', { chargeKey: null, status: 'FAILED', requests: 0, error, clearKey: false });
+      return;
+    }
+    this.options.metrics.chargeStarted();
+    let result: ChargeResult;
+    try {
+      result = await this.options.provider.charge(
+        {
+          invoiceId: invoice.id,
+          customerId: invoice.customerId,
+          amount: invoice.amount,
+          currency: invoice.currency,
+          key: invoice.chargeKey,
+        },
+        // Stop retrying with time left to write the outcome before the lease runs out.
+        { deadline: leaseEnds - 1_000 },
+      );
+    } finally {
+      this.options.metrics.chargeEnded();
+    }
+    const base = { chargeKey: invoice.chargeKey, requests: result.requests };
+    switch (result.kind) {
+      case 'charged':
+        settle(invoice, 'paid', { ...base, status: 'PAID', error: null, clearKey: false });
+        return;
+      case 'declined':
+        settle(invoice, 'declined', {
+          ...base,
+          status: 'PENDING',
+          error: 'declined by the payment provider',
+          clearKey: true,
+        });
+        return;
+      case 'rejected':
+        settle(invoice, 'failed', { ...base, status: 'FAILED', error: result.error, clearKey: false });
+        return;
+      case 'unknown':
+        settle(invoice, 'errored', { ...base, status: 'PENDING', error: result.error, clearKey: false });
+        return;
+    }
+  }
+}

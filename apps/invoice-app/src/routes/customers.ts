@@ -1,0 +1,30 @@
+import type { RoutesPlugin } from '@billing/service-kit';
+import { customerJson, jsonArrayStream, type CustomerRow } from '../representation.js';
+import { IdParams, MAX_ID, parseInteger } from './params.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * GET /rest/v1/customers: every customer, streamed like the invoice list.
+ * GET /rest/v1/customers/:id: one customer; 404 if there is none, 400 for a bad id.
+ */
+export const customerRoutes: RoutesPlugin = async (app) => {
+  app.get('/rest/v1/customers', async (_request, reply) => {
+    const stream = jsonArrayStream(async (afterId, limit) => {
+      const { rows } = await app.db.query<CustomerRow>(
+        'SELECT id, currency FROM customers WHERE id > $1 ORDER BY id LIMIT $2',
+        [afterId, limit],
+      );
+      return rows;
+    }, customerJson);
+    return reply.type(JSON_TYPE).send(stream);
+  });
+
+  app.get('/rest/v1/customers/:id', { schema: { params: IdParams } }, async (request, reply) => {
+    const id = parseInteger('id', request.params.id, 1, MAX_ID);
+    const { rows } = await app.db.query<CustomerRow>('SELECT id, currency FROM customers WHERE id = $1', [id]);
+    const customer = rows[0];
+    if (customer === undefined) return reply.code(404).send({ error: `Customer '${id}' was not found` });
+    return reply.type(JSON_TYPE).send(customerJson(customer));
+  });
+};

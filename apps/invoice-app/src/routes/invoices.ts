@@ -1,0 +1,73 @@
+import Type from 'typebox';
+import type { RoutesPlugin } from '@billing/service-kit';
+import { INVOICE_COLUMNS, invoiceJson, jsonArrayStream, type InvoiceRow } from '../representation.js';
+import { IdParams, MAX_ID, parseInteger } from './params.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** Page size when a client pages with `after` alone. */
+export const DEFAULT_PAGE_SIZE = 100;
+/** Largest page a client may ask for. */
+export const MAX_PAGE_SIZE = 1_000;
+
+const ListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Enum(['PENDING', 'PAID', 'FAILED'])),
+    limit: Type.Optional(Type.String()),
+    after: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * GET /rest/v1/invoices: without `limit` or `after`, every invoice (optionally of one
+ * `status`) as one streamed JSON array, as Antaeus answers. With `limit` and/or `after`, one
+ * page: the invoices with an id greater than `after` (default 0), at most `limit` (default
+ * 100, at most 1000), still a plain array; when more follow, a `Link: <...>; rel="next"`
+ * header gives the next page's URL (its `after` is the last id of this page).
+ *
+ * GET /rest/v1/invoices/:id: one invoice; 404 if there is none, 400 for an id that is not a
+ * positive 32-bit integer.
+ */
+export const invoiceRoutes: RoutesPlugin = async (app) => {
+  const readAfter = async (status: string | undefined, afterId: number, limit: number) => {
+    const filter = status === undefined ? '' : 'AND status = $3';
+    const { rows } = await app.db.query<InvoiceRow>(
+      `SELECT ${INVOICE_COLUMNS} FROM invoices WHERE id > $1 ${filter} ORDER BY id LIMIT $2`,
+      status === undefined ? [afterId, limit] : [afterId, limit, status],
+    );
+    return rows;
+  };
+
+  app.get('/rest/v1/invoices', { schema: { querystring: ListQuery } }, async (request, reply) => {
+    const { status } = request.query;
+    const limit =
+      request.query.limit === undefined ? undefined : parseInteger('limit', request.query.limit, 1, MAX_PAGE_SIZE);
+    const after = request.query.after === undefined ? undefined : parseInteger('after', request.query.after, 0, MAX_ID);
+    if (limit === undefined && after === undefined) {
+      const stream = jsonArrayStream((afterId, batch) => readAfter(status, afterId, batch), invoiceJson);
+      return reply.type(JSON_TYPE).send(stream);
+    }
+    const pageSize = limit ?? DEFAULT_PAGE_SIZE;
+    // One row more than asked tells whether another page follows.
+    const rows = await readAfter(status, after ?? 0, pageSize + 1);
+    const page = rows.slice(0, pageSize);
+    if (rows.length > pageSize) {
+      const next = new URLSearchParams({
+        ...(status === undefined ? {} : { status }),
+        limit: String(pageSize),
+        after: String(page.at(-1)!.id),
+      });
+      void reply.header('link', `</rest/v1/invoices?${next}>; rel="next"`);
+    }
+    return reply.type(JSON_TYPE).send(`[${page.map(invoiceJson).join(',')}]`);
+  });
+
+  app.get('/rest/v1/invoices/:id', { schema: { params: IdParams } }, async (request, reply) => {
+    const id = parseInteger('id', request.params.id, 1, MAX_ID);
+    const { rows } = await app.db.query<InvoiceRow>(`SELECT ${INVOICE_COLUMNS} FROM invoices WHERE id = $1`, [id]);
+    const invoice = rows[0];
+    if (invoice === undefined) return reply.code(404).send({ error: `Invoice '${id}' was not found` });
+    return reply.type(JSON_TYPE).send(invoiceJson(invoice));
+  });
+};
