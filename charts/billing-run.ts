@@ -70,6 +70,11 @@ export class BillingRun extends Construct implements INetworkEndpoint {
       failedJobsRetained: 3,
       backoffLimit: 2,
       activeDeadline: Duration.minutes(timeout.toMinutes() + 15),
+      // Its own account rather than the namespace's default, and no token: it never calls the API.
+      serviceAccount: new kplus.ServiceAccount(this, 'ServiceAccount', {
+        metadata: { name: this.name, namespace: props.namespace, labels },
+        automountToken: false,
+      }),
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurity(CURL_USER),
       containers: [

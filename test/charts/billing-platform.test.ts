@@ -93,13 +93,14 @@ for (const folder of ['.', 'prod']) {
       expect(named(objects, 'Deployment', 'payment-provider', 'payments')).toBeDefined();
     });
 
-    it('runs every pod restricted, with requests, limits and a pinned image; long-running ones with probes', () => {
+    it('runs every pod restricted, under its own ServiceAccount, with requests, limits and a pinned image; long-running ones with probes', () => {
       for (const namespace of objects.filter((o) => o.kind === 'Namespace')) {
         expect(namespace.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
       }
       for (const workload of workloads) {
         const pod = podSpec(workload);
         expect(restrictedViolations(pod), workload.metadata.name).toEqual([]);
+        expect(pod.serviceAccountName, `${workload.metadata.name} uses the default ServiceAccount`).toBeDefined();
         for (const container of pod.containers) {
           expect(() => Image.of(container.image)).not.toThrow();
           for (const kind of ['requests', 'limits']) {

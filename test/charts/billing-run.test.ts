@@ -52,6 +52,8 @@ describe('BillingRun', () => {
     expect(restrictedViolations(pod)).toEqual([]);
     expect(pod.securityContext.runAsUser).toBe(100);
     expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.serviceAccountName).toBe('billing-monthly');
+    expect(only(manifests, 'ServiceAccount', 'billing-monthly').automountServiceAccountToken).toBe(false);
     expect(podMetadata(cronJob).labels).toMatchObject({
       'app.kubernetes.io/name': 'billing-monthly',
       'app.kubernetes.io/part-of': 'billing',
