@@ -32,11 +32,7 @@ let failed = false;
 try {
   for (const folder of (paths.length > 0 ? paths : ['dist']).flatMap(manifestFolders)) {
     const report = verify(loadManifests([folder]));
-    print(
-      flags.has('--matrices')
-        ? `## ${folder}\n\n${formatMatrices(report)}\n`
-        : `== ${folder} ==\n${formatReport(report)}\n`,
-    );
+    print(flags.has('--matrices') ? formatMatrices(folder, report) : `== ${folder} ==\n${formatReport(report)}\n`);
     failed ||= report.violations.length > 0;
   }
 } catch (error) {

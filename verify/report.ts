@@ -49,19 +49,22 @@ export function formatReport(report: Report): string {
   return lines.join('\n');
 }
 
-/** The reachability and RBAC matrices, as the Markdown the README shows. */
-export function formatMatrices(report: Report): string {
+/** The reachability and RBAC matrices of one folder of manifests, as the Markdown the README shows. */
+export function formatMatrices(folder: string, report: Report): string {
   const cluster = new Cluster(report.manifests);
   return [
-    '### Reachability (from the NetworkPolicies)',
+    `### ${folder}/`,
+    '',
+    '#### Reachability (from the NetworkPolicies)',
     '',
     'Rows are sources, columns destinations; a cell lists the ports a connection may open, `-` none.',
     '',
     new Reachability(cluster).toMarkdown(),
     '',
-    '### RBAC (from the Roles, ClusterRoles and their bindings)',
+    '#### RBAC (from the Roles, ClusterRoles and their bindings)',
     '',
     new Rbac(cluster).toMarkdown(),
+    '',
   ].join('\n');
 }
 

@@ -48,7 +48,7 @@ describe('npm run verify', () => {
   it('prints the matrices as Markdown with --matrices', async () => {
     const { code, stdout } = await verifyCli(FIXTURE, '--matrices');
     expect(code).toBe(0);
-    expect(stdout).toContain('### Reachability (from the NetworkPolicies)');
+    expect(stdout).toContain('#### Reachability (from the NetworkPolicies)');
     expect(stdout).toContain(
       '| Group team-payments | payments | apps/deployments (payment-provider) | patch, update |',
     );
