@@ -42,7 +42,8 @@ if (values.tag) synth.push('--tag', values.tag);
 const cli = join(dirname(createRequire(import.meta.url).resolve('cdk8s-cli/package.json')), 'bin', 'cdk8s');
 const args = ['synth', '--format', 'helm', '--chart-version', chartVersion, '--output', output];
 execFileSync(process.execPath, [cli, ...args, '--app', synth.map(shellQuote).join(' ')], {
-  stdio: ['ignore', 'ignore', 'inherit'],
+  // The CLI's progress and validation reports go to stderr: a failure shows why.
+  stdio: ['ignore', 2, 'inherit'],
   env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
 });
 
