@@ -1,5 +1,6 @@
 import Type, { type Static, type TObject, type TProperties } from 'typebox';
 import Value from 'typebox/value';
+import { convertStrings } from './validation.js';
 
 /**
  * A configuration value that is wrong or missing. Entry points print its message as one
@@ -53,7 +54,7 @@ export function loadConfig<P extends TProperties>(
       .filter((name) => source[name] !== undefined && source[name] !== '')
       .map((name) => [name, source[name]]),
   );
-  const value = Value.Convert(schema, Value.Default(schema, given));
+  const value = convertStrings(schema, Value.Default(schema, given));
   const problems = [...Value.Errors(schema, value)].flatMap((error) => describe(error, source));
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration: ${[...new Set(problems)].join('; ')}`);

@@ -7,3 +7,4 @@ export { runService, type RunOptions } from './run.js';
 export { createService, type ServiceApp, type ServiceOptions } from './service.js';
 export { requireBearerToken } from './auth.js';
 export type { FastifyPluginAsyncTypebox as RoutesPlugin } from '@fastify/type-provider-typebox';
+export { convertStrings, validatorCompiler } from './validation.js';

@@ -5,13 +5,14 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type pg from 'pg';
 import { createPool, type PoolOptions } from './database.js';
 import { healthPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
 import { applyMigrations, migrationNames } from './migrations.js';
+import { validatorCompiler } from './validation.js';
 
 /** A Fastify instance as every service of ours has it: TypeBox-typed routes plus the kit. */
 export type ServiceApp = FastifyInstance<
@@ -68,7 +69,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Bodies are checked without coercion ("5" is not an integer); path and query strings are converted.
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: `Route ${request.method} ${request.url} not found` });

@@ -28,6 +28,15 @@ describe('loadConfig', () => {
     expect(() => loadWidgetConfig({ ...valid, LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
 
+  it('accepts a number only when it is written as one, never truncating or guessing', () => {
+    for (const written of ['8000.5', '1e3', '0x1F40', ' 8000', '8000abc']) {
+      expect(() => loadWidgetConfig({ ...valid, PORT: written }), written).toThrow(
+        `PORT must be integer (got "${written}")`,
+      );
+    }
+    expect(loadWidgetConfig({ ...valid, PORT: '8080' }).PORT).toBe(8080);
+  });
+
   it('never echoes a secret', () => {
     const attempt = () => loadWidgetConfig({ ...valid, DATABASE_URL: 'mysql://root:hunter2@db' });
     expect(attempt).toThrow(/DATABASE_URL must be a valid URL \(got a value\)/);

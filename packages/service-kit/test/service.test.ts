@@ -53,6 +53,11 @@ describe('a service built on the kit', () => {
       { method: 'POST' as const, url: '/widgets', headers: auth, payload: { name: 'x'.repeat(100_000) } },
       { method: 'GET' as const, url: '/widgets/abc' },
       { method: 'GET' as const, url: '/widgets/0' },
+      { method: 'GET' as const, url: '/widgets/1.5' },
+      { method: 'GET' as const, url: '/widgets/1e3' },
+      { method: 'GET' as const, url: '/widgets/0x10' },
+      { method: 'GET' as const, url: '/widgets/%201' },
+      { method: 'GET' as const, url: '/widgets/99999999999999999999' },
     ];
     for (const request of cases) {
       const response = await app.inject(request);
