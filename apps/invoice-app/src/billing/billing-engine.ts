@@ -90,7 +90,7 @@ export class BillingEngine {
       durationMs: 0,
     };
     const writer = new SettlementWriter(db, runId);
-    const inFlight = new Set<Promise<void>>();
+    const inFlight = new InFlight((err) => log.error({ err, runId }, 'charging an invoice failed unexpectedly'));
     const settle = (invoice: ClaimedInvoice, outcome: InvoiceOutcome, settlement: Omit<Settlement, 'id'>) => {
       summary[outcome] += 1;
       summary.chargeRequests += settlement.requests;
@@ -112,7 +112,7 @@ export class BillingEngine {
           break;
         }
         if (this.concurrency - inFlight.size < refillAt) {
-          await Promise.race(inFlight);
+          await inFlight.nextEnd();
           continue;
         }
         const leaseEnds = Date.now() + this.options.leaseMs;
@@ -126,8 +126,7 @@ export class BillingEngine {
         for (const invoice of claimed) {
           summary.attempted += 1;
           if (invoice.resumed) summary.resumed += 1;
-          const task = this.bill(invoice, leaseEnds, settle).finally(() => inFlight.delete(task));
-          inFlight.add(task);
+          inFlight.add(this.bill(invoice, leaseEnds, settle));
         }
         if (claimed.length > 0) {
           afterId = claimed.at(-1)!.id;
@@ -140,7 +139,7 @@ export class BillingEngine {
         }
         // A pass from the start found nothing: let this run's charges finish, then look again.
         if (inFlight.size > 0) {
-          await Promise.all(inFlight);
+          await inFlight.allEnded();
           continue;
         }
         // Only invoices leased by other runs before this one began may still be this run's work.
@@ -148,11 +147,11 @@ export class BillingEngine {
         if (waitMs === null) break;
         await sleep(Math.min(Math.max(waitMs, 50), 500));
       }
-      await Promise.all(inFlight);
+      await inFlight.allEnded();
       await writer.flush();
     } catch (err) {
       // Charges already sent still get their answers recorded if the database lets us.
-      await Promise.all(inFlight);
+      await inFlight.allEnded();
       await writer.flush().catch(() => undefined);
       metrics.run('failed', (performance.now() - began) / 1000);
       log.error({ err, runId, summary }, 'billing run failed');
@@ -214,5 +213,34 @@ export class BillingEngine {
         settle(invoice, 'errored', { ...base, status: 'PENDING', error: result.error, clearKey: false });
         return;
     }
+  }
+}
+
+/**
+ * The run's charges in flight: a count, and a way to wait for the next one to end that costs
+ * the same whatever the concurrency (Promise.race over every task would not).
+ */
+class InFlight {
+  size = 0;
+  private waiting: (() => void)[] = [];
+
+  constructor(private readonly onError: (err: unknown) => void) {}
+
+  add(task: Promise<void>): void {
+    this.size += 1;
+    task.catch(this.onError).finally(() => {
+      this.size -= 1;
+      const waiting = this.waiting;
+      this.waiting = [];
+      for (const wake of waiting) wake();
+    });
+  }
+
+  nextEnd(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  async allEnded(): Promise<void> {
+    while (this.size > 0) await this.nextEnd();
   }
 }

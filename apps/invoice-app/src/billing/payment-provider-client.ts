@@ -119,6 +119,17 @@ export class PaymentProviderClient {
   private async send(body: string, key: string): Promise<Attempt> {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
+    // One timer per request, cleared when it ends (AbortSignal.timeout would fire later anyway).
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new TimeoutError(this.options.timeoutMs)), this.options.timeoutMs);
+    try {
+      return await this.exchange(body, key, timeout.signal, seconds);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async exchange(body: string, key: string, signal: AbortSignal, seconds: () => number): Promise<Attempt> {
     let response;
     try {
       response = await request(this.url, {
@@ -130,11 +141,11 @@ export class PaymentProviderClient {
           'idempotency-key': key,
         },
         body,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal,
       });
     } catch (err) {
       this.options.onRequest?.('network_error', seconds());
-      return { retryable: describeNetworkError(err, this.options.timeoutMs) };
+      return { retryable: describeNetworkError(err) };
     }
 
     const { statusCode } = response;
@@ -144,7 +155,7 @@ export class PaymentProviderClient {
     } catch (err) {
       // The status arrived but the answer was cut off: as unknown as a lost request.
       this.options.onRequest?.('network_error', seconds());
-      return { retryable: `answer ${statusCode} cut off: ${describeNetworkError(err, this.options.timeoutMs)}` };
+      return { retryable: `answer ${statusCode} cut off: ${describeNetworkError(err)}` };
     }
     const outcome = classify(statusCode, text);
     this.options.onRequest?.(outcome.metric, seconds());
@@ -157,21 +168,21 @@ export class PaymentProviderClient {
 }
 
 function classify(status: number, text: string): { metric: RequestOutcome; attempt: Attempt } {
-  const reason = `provider answered ${status}: ${errorText(text)}`;
+  const reason = () => `provider answered ${status}: ${errorText(text)}`;
   if (status === 200) {
     const result = parseResult(text);
     if (result === true) return { metric: 'charged', attempt: { final: { kind: 'charged', requests: 1 } } };
     if (result === false) return { metric: 'declined', attempt: { final: { kind: 'declined', requests: 1 } } };
-    return { metric: 'unexpected_answer', attempt: { final: { kind: 'unknown', requests: 1, error: reason } } };
+    return { metric: 'unexpected_answer', attempt: { final: { kind: 'unknown', requests: 1, error: reason() } } };
   }
   if (status === 408 || status === 429 || status >= 500)
-    return { metric: 'server_error', attempt: { retryable: reason } };
+    return { metric: 'server_error', attempt: { retryable: reason() } };
   // 422: a currency the provider does not take; 409: this key already names a different charge.
   if (status === 422 || status === 409) {
-    return { metric: 'rejected', attempt: { final: { kind: 'rejected', requests: 1, error: reason } } };
+    return { metric: 'rejected', attempt: { final: { kind: 'rejected', requests: 1, error: reason() } } };
   }
   // 400/401/403/404: our request or credentials are wrong; retrying now cannot help, a fix can.
-  return { metric: 'client_error', attempt: { final: { kind: 'unknown', requests: 1, error: reason } } };
+  return { metric: 'client_error', attempt: { final: { kind: 'unknown', requests: 1, error: reason() } } };
 }
 
 function parseResult(text: string): boolean | undefined {
@@ -195,12 +206,19 @@ function errorText(text: string): string {
   return text.slice(0, 200) || '(empty body)';
 }
 
-function describeNetworkError(err: unknown, timeoutMs: number): string {
+function describeNetworkError(err: unknown): string {
+  if (err instanceof TimeoutError) return err.message;
   if (err instanceof Error) {
-    if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
     const code = (err as { code?: unknown }).code;
     const cause = (err as { cause?: { code?: unknown } }).cause?.code;
     return [code ?? cause, err.message].filter(Boolean).join(': ');
   }
   return String(err);
+}
+
+/** The reason a request was aborted at its deadline. */
+class TimeoutError extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
 }
