@@ -1,6 +1,6 @@
 import type { RoutesPlugin } from '@billing/service-kit';
 import { customerJson, jsonArrayStream, type CustomerRow } from '../representation.js';
-import { IdParams, MAX_ID, parseInteger } from './params.js';
+import { IdParams } from './id-params.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -21,7 +21,7 @@ export const customerRoutes: RoutesPlugin = async (app) => {
   });
 
   app.get('/rest/v1/customers/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    const id = parseInteger('id', request.params.id, 1, MAX_ID);
+    const { id } = request.params;
     const { rows } = await app.db.query<CustomerRow>('SELECT id, currency FROM customers WHERE id = $1', [id]);
     const customer = rows[0];
     if (customer === undefined) return reply.code(404).send({ error: `Customer '${id}' was not found` });

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import type { RoutesPlugin } from '@billing/service-kit';
 import { INVOICE_COLUMNS, invoiceJson, jsonArrayStream, type InvoiceRow } from '../representation.js';
-import { IdParams, MAX_ID, parseInteger } from './params.js';
+import { IdParams, MAX_ID } from './id-params.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -13,8 +13,8 @@ export const MAX_PAGE_SIZE = 1_000;
 const ListQuery = Type.Object(
   {
     status: Type.Optional(Type.Enum(['PENDING', 'PAID', 'FAILED'])),
-    limit: Type.Optional(Type.String()),
-    after: Type.Optional(Type.String()),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE })),
+    after: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_ID })),
   },
   { additionalProperties: false },
 );
@@ -40,10 +40,7 @@ export const invoiceRoutes: RoutesPlugin = async (app) => {
   };
 
   app.get('/rest/v1/invoices', { schema: { querystring: ListQuery } }, async (request, reply) => {
-    const { status } = request.query;
-    const limit =
-      request.query.limit === undefined ? undefined : parseInteger('limit', request.query.limit, 1, MAX_PAGE_SIZE);
-    const after = request.query.after === undefined ? undefined : parseInteger('after', request.query.after, 0, MAX_ID);
+    const { status, limit, after } = request.query;
     if (limit === undefined && after === undefined) {
       const stream = jsonArrayStream((afterId, batch) => readAfter(status, afterId, batch), invoiceJson);
       return reply.type(JSON_TYPE).send(stream);
@@ -64,7 +61,7 @@ export const invoiceRoutes: RoutesPlugin = async (app) => {
   });
 
   app.get('/rest/v1/invoices/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    const id = parseInteger('id', request.params.id, 1, MAX_ID);
+    const { id } = request.params;
     const { rows } = await app.db.query<InvoiceRow>(`SELECT ${INVOICE_COLUMNS} FROM invoices WHERE id = $1`, [id]);
     const invoice = rows[0];
     if (invoice === undefined) return reply.code(404).send({ error: `Invoice '${id}' was not found` });
