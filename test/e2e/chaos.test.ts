@@ -1,0 +1,44 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Platform } from '@billing/devkit';
+import { chargedExactlyOnce, client, startTestPlatform } from './support.js';
+
+// Three replicas, a provider that fails 30% of charges and answers slower than the client
+// waits, pay calls racing on every replica, and one replica SIGKILLed mid-run.
+let platform: Platform;
+let api: ReturnType<typeof client>;
+
+beforeAll(async () => {
+  platform = await startTestPlatform({
+    invoiceAppReplicas: 3,
+    seedCustomers: 40,
+    seedInvoicesPerCustomer: 10,
+    faultErrorRate: 0.3,
+    faultLatencyMs: 150,
+    paymentProviderTimeoutMs: 200,
+    randomSeed: '42',
+  });
+  api = client(platform);
+});
+
+describe('billing under chaos', () => {
+  it('never charges an invoice twice, and later runs finish the job', { timeout: 300_000 }, async () => {
+    const runs = [0, 1, 2, 0, 1, 2].map((replica) => api.pay(replica).catch((err: Error) => err));
+    await sleep(700);
+    await platform.invoiceApps[2]!.stop('SIGKILL');
+    const outcomes = await Promise.all(runs);
+    // The killed replica's calls fail; the others answer with a summary.
+    expect(outcomes.filter((outcome) => !(outcome instanceof Error)).length).toBeGreaterThanOrEqual(4);
+
+    await platform.startInvoiceApp(2);
+    for (let round = 0; round < 60; round++) {
+      const invoices = await api.invoices();
+      if (invoices.every((invoice) => invoice.status === 'PAID')) break;
+      await Promise.all([0, 1, 2].map((replica) => api.pay(replica)));
+    }
+
+    const invoices = await api.invoices();
+    expect(invoices.filter((invoice) => invoice.status !== 'PAID')).toEqual([]);
+    expect(chargedExactlyOnce(invoices, await api.ledger()).problems).toEqual([]);
+  });
+});
