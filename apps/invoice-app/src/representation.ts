@@ -47,22 +47,22 @@ export type BatchReader<Row extends { id: number }> = (afterId: number, limit: n
  * Every row as one JSON array, read in id order in batches of short keyset queries and
  * written as it is read. Memory stays at one batch whatever the table's size, and no
  * connection or transaction is held while a slow client reads: each batch borrows a pool
- * connection for one query. Rows are not one snapshot: a row updated while the array is
- * being written shows the state it had when its batch was read.
+ * connection for one query. The first batch is read before anything is sent, so a database
+ * that is down still gets a clean error answer. Rows are not one snapshot: a row updated
+ * while the array is being written shows the state it had when its batch was read.
  */
-export function jsonArrayStream<Row extends { id: number }>(
+export async function jsonArrayStream<Row extends { id: number }>(
   read: BatchReader<Row>,
   toJson: (row: Row) => string,
   batchSize = 2_000,
-): Readable {
+): Promise<Readable> {
+  const first = await read(0, batchSize);
   async function* chunks(): AsyncGenerator<string> {
-    yield '[';
-    let afterId = 0;
-    for (let first = true; ; first = false) {
-      const rows = await read(afterId, batchSize);
-      if (rows.length > 0) yield (first ? '' : ',') + rows.map(toJson).join(',');
-      if (rows.length < batchSize) break;
-      afterId = rows.at(-1)!.id;
+    yield '[' + first.map(toJson).join(',');
+    let rows = first;
+    while (rows.length === batchSize) {
+      rows = await read(rows.at(-1)!.id, batchSize);
+      if (rows.length > 0) yield ',' + rows.map(toJson).join(',');
     }
     yield ']';
   }

@@ -10,7 +10,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  */
 export const customerRoutes: RoutesPlugin = async (app) => {
   app.get('/rest/v1/customers', async (_request, reply) => {
-    const stream = jsonArrayStream(async (afterId, limit) => {
+    const stream = await jsonArrayStream(async (afterId, limit) => {
       const { rows } = await app.db.query<CustomerRow>(
         'SELECT id, currency FROM customers WHERE id > $1 ORDER BY id LIMIT $2',
         [afterId, limit],

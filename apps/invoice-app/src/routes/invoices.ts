@@ -42,7 +42,7 @@ export const invoiceRoutes: RoutesPlugin = async (app) => {
   app.get('/rest/v1/invoices', { schema: { querystring: ListQuery } }, async (request, reply) => {
     const { status, limit, after } = request.query;
     if (limit === undefined && after === undefined) {
-      const stream = jsonArrayStream((afterId, batch) => readAfter(status, afterId, batch), invoiceJson);
+      const stream = await jsonArrayStream((afterId, batch) => readAfter(status, afterId, batch), invoiceJson);
       return reply.type(JSON_TYPE).send(stream);
     }
     const pageSize = limit ?? DEFAULT_PAGE_SIZE;
