@@ -1,3 +1,12 @@
 export { LocalPostgres, freePort, quoteIdent, withAdmin, type LocalPostgresOptions } from './local-postgres.js';
 export { ManagedProcess, TS_NODE_FLAGS, type Exit, type ManagedProcessOptions } from './process.js';
-export { entryPoints, startPlatform, type Platform, type PlatformOptions } from './platform.js';
+export {
+  entryPoints,
+  invoiceAppEnvironment,
+  paymentProviderEnvironment,
+  startPlatform,
+  type Environment,
+  type Platform,
+  type PlatformOptions,
+  type Wiring,
+} from './platform.js';

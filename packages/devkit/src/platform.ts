@@ -87,10 +87,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const providerPort = options.paymentProviderPort ?? 9000;
     const invoicePort = options.invoiceAppPort ?? 8000;
     const paymentProviderUrl = `http://127.0.0.1:${providerPort}`;
-    const common = { HOST: '127.0.0.1', LOG_LEVEL: options.logLevel ?? 'info' };
 
-    const launch = async (name: string, entry: string, env: Record<string, string | undefined>, url: string) => {
-      const service = ManagedProcess.start(entry, { ...common, ...env }, { onOutput: forward(name), detached: true });
+    const launch = async (name: string, entry: string, env: Environment, url: string) => {
+      const service = ManagedProcess.start(entry, env, { onOutput: forward(name), detached: true });
       started.push(service);
       await service.waitForHttp(`${url}/rest/ready`, 120_000);
       return service;
@@ -99,15 +98,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const paymentProvider = await launch(
       'payment-provider',
       entryPoints.paymentProvider,
-      {
-        PORT: String(providerPort),
-        DATABASE_URL: await postgres.ensureDatabase('payments'),
-        PAYMENT_PROVIDER_TOKEN: paymentProviderToken,
-        PAYMENT_SUCCESS_RATE: String(options.paymentSuccessRate ?? 0.5),
-        RANDOM_SEED: options.randomSeed,
-        FAULT_LATENCY_MS: String(options.faultLatencyMs ?? 0),
-        FAULT_ERROR_RATE: String(options.faultErrorRate ?? 0),
-      },
+      paymentProviderEnvironment(options, {
+        port: providerPort,
+        databaseUrl: await postgres.ensureDatabase('payments'),
+        paymentProviderToken,
+      }),
       paymentProviderUrl,
     );
 
@@ -119,16 +114,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       const service = await launch(
         `invoice-app-${replica}`,
         entryPoints.invoiceApp,
-        {
-          PORT: String(invoicePort + replica),
-          DATABASE_URL: invoicesUrl,
-          PAYMENT_PROVIDER_ENDPOINT: paymentProviderUrl,
-          PAYMENT_PROVIDER_TOKEN: paymentProviderToken,
-          BILLING_API_TOKEN: billingApiToken,
-          PAYMENT_PROVIDER_TIMEOUT_MS: options.paymentProviderTimeoutMs?.toString(),
-          SEED_CUSTOMERS: String(options.seedCustomers ?? 100),
-          SEED_INVOICES_PER_CUSTOMER: String(options.seedInvoicesPerCustomer ?? 10),
-        },
+        invoiceAppEnvironment(options, {
+          port: invoicePort + replica,
+          databaseUrl: invoicesUrl,
+          paymentProviderUrl,
+          paymentProviderToken,
+          billingApiToken,
+        }),
         url,
       );
       invoiceAppUrls[replica] = url;
@@ -154,6 +146,53 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     await stop();
     throw err;
   }
+}
+
+/** A process environment; undefined leaves a variable unset. */
+export type Environment = Record<string, string | undefined>;
+
+/** What the launcher decides for a service beyond the options: where things are, and the secrets. */
+export interface Wiring {
+  readonly port: number;
+  readonly databaseUrl: string;
+  readonly paymentProviderToken: string;
+  readonly paymentProviderUrl?: string;
+  readonly billingApiToken?: string;
+}
+
+// Locally the services bind 127.0.0.1 only; in a pod they bind every interface (the kit's default).
+const localOnly = (options: PlatformOptions): Environment => ({
+  HOST: '127.0.0.1',
+  LOG_LEVEL: options.logLevel ?? 'info',
+});
+
+/** payment-provider's variables: those of its manifest, plus the contract's local fault knobs. */
+export function paymentProviderEnvironment(options: PlatformOptions, wiring: Wiring): Environment {
+  return {
+    ...localOnly(options),
+    PORT: String(wiring.port),
+    DATABASE_URL: wiring.databaseUrl,
+    PAYMENT_PROVIDER_TOKEN: wiring.paymentProviderToken,
+    PAYMENT_SUCCESS_RATE: String(options.paymentSuccessRate ?? 0.5),
+    RANDOM_SEED: options.randomSeed,
+    FAULT_LATENCY_MS: String(options.faultLatencyMs ?? 0),
+    FAULT_ERROR_RATE: String(options.faultErrorRate ?? 0),
+  };
+}
+
+/** invoice-app's variables: those of its manifest. */
+export function invoiceAppEnvironment(options: PlatformOptions, wiring: Wiring): Environment {
+  return {
+    ...localOnly(options),
+    PORT: String(wiring.port),
+    DATABASE_URL: wiring.databaseUrl,
+    PAYMENT_PROVIDER_ENDPOINT: wiring.paymentProviderUrl,
+    PAYMENT_PROVIDER_TOKEN: wiring.paymentProviderToken,
+    BILLING_API_TOKEN: wiring.billingApiToken,
+    PAYMENT_PROVIDER_TIMEOUT_MS: String(options.paymentProviderTimeoutMs ?? 5000),
+    SEED_CUSTOMERS: String(options.seedCustomers ?? 100),
+    SEED_INVOICES_PER_CUSTOMER: String(options.seedInvoicesPerCustomer ?? 10),
+  };
 }
 
 function randomToken(): string {
