@@ -45,7 +45,7 @@ export interface BillingPlatformProps {
   readonly ingressClassName?: string;
   /** The ingress controller's pods. @default ingress-nginx's controller */
   readonly ingressController?: NetworkPeer;
-  /** Pods allowed to scrape /metrics of both services (e.g. Prometheus). @default none */
+  /** Pods allowed to scrape invoice-app's /metrics (e.g. Prometheus); payment-provider admits invoice-app only. @default none */
   readonly metricsScraper?: NetworkPeer;
   /** The monthly billing run. @default 06:00 UTC on the 1st */
   readonly billingSchedule?: Cron;
@@ -126,6 +126,8 @@ export class BillingPlatform {
       },
     });
     this.paymentProvider.allowFrom(this.invoiceApp);
+    // Only invoice-app: the contract lets nothing else reach payment-provider, scrapers included.
+    if (props.metricsScraper) this.invoiceApp.allowFromPeer(props.metricsScraper);
 
     new PublicApi(invoicesChart, 'public-api', {
       namespace: this.invoices.namespace,
@@ -194,7 +196,6 @@ export class BillingPlatform {
       logLevel: settings.logLevel,
       partOf: this.partOf,
     });
-    if (this.props.metricsScraper) service.allowFromPeer(this.props.metricsScraper);
     return service;
   }
 

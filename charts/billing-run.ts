@@ -3,15 +3,19 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { SecretKeyRef } from './generated-secret.js';
-import { PINNED_IMAGES, type Image } from './image.js';
+import { IMAGE_PULL_POLICY, PINNED_IMAGES, type Image } from './image.js';
 import { DEFAULT_PART_OF, selectorLabels, workloadLabels } from './labels.js';
 import { NetworkPeer, WorkloadNetworkPolicy, type INetworkEndpoint } from './network-policy.js';
-import { addRuntimeDefaultSeccomp, restrictedContainerSecurity, restrictedPodSecurity } from './pod-security.js';
+import {
+  addRuntimeDefaultSeccomp,
+  HELPER_USER_ID,
+  restrictedContainerSecurity,
+  restrictedPodSecurity,
+} from './pod-security.js';
 import type { Microservice } from './microservice.js';
 import { containerResources } from './resources.js';
 
-/** The curl image's own `curl_user`. */
-const CURL_USER = { user: 100, group: 101 };
+const RUN_AS = { user: HELPER_USER_ID };
 
 /** Properties of a BillingRun. */
 export interface BillingRunProps {
@@ -76,12 +80,12 @@ export class BillingRun extends Construct implements INetworkEndpoint {
         automountToken: false,
       }),
       automountServiceAccountToken: false,
-      securityContext: restrictedPodSecurity(CURL_USER),
+      securityContext: restrictedPodSecurity(RUN_AS),
       containers: [
         {
           name: 'pay',
           image: (props.image ?? PINNED_IMAGES.curl).reference,
-          imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+          imagePullPolicy: IMAGE_PULL_POLICY,
           command: ['curl'],
           args: [
             '--fail-with-body',
@@ -108,7 +112,7 @@ export class BillingRun extends Construct implements INetworkEndpoint {
             memoryRequestMebibytes: 16,
             memoryLimitMebibytes: 64,
           }),
-          securityContext: restrictedContainerSecurity(CURL_USER),
+          securityContext: restrictedContainerSecurity(RUN_AS),
         },
       ],
     });

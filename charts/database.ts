@@ -5,6 +5,8 @@ import type { SecretKeyRef } from './generated-secret.js';
 export interface IDatabase {
   /** The Secret key holding the `postgres://` connection string the service reads as DATABASE_URL. */
   readonly url: SecretKeyRef;
+  /** Whether an operator or a secret store, not this app, creates the Secret with the URL. */
+  readonly providedOutside: boolean;
   /** Opens the network path from a client's pods to the database. */
   allowClient(client: INetworkEndpoint): void;
 }
@@ -28,6 +30,7 @@ export interface ExternalDatabaseProps {
  */
 export class ExternalDatabase implements IDatabase {
   readonly url: SecretKeyRef;
+  readonly providedOutside = true;
   private readonly peer: NetworkPeer;
   private readonly port: NetworkPolicyPort;
 

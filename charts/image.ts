@@ -1,3 +1,5 @@
+import * as kplus from 'cdk8s-plus-27';
+
 /**
  * A container image reference pinned by tag or digest. `latest` and untagged references are
  * refused: they change under a running Deployment, and two nodes may run different code.
@@ -65,12 +67,18 @@ function checkTag(tag: string, reference: string): void {
 }
 
 /**
- * Third-party images the platform runs, pinned. Each runs as a fixed non-root user that the
- * constructs set explicitly: postgres as 999 (its image's `postgres` user), curl as 100
- * (`curl_user`), node as 1000 (`node`).
+ * Third-party images the platform runs, pinned. Each runs as a fixed UID above 10000 that the
+ * constructs set (see pod-security.ts), not as the image's own user.
  */
 export const PINNED_IMAGES = {
   postgres: Image.of('docker.io/library/postgres:17.6-bookworm'),
   curl: Image.of('docker.io/curlimages/curl:8.11.1'),
   node: Image.of('docker.io/library/node:20.19.5-alpine3.22'),
 };
+
+/**
+ * Always: the kubelet checks the pull credentials on every start, so no pod runs an image its
+ * namespace may not pull merely because another pod left it on the node. With pinned tags the
+ * layers still come from the node's cache.
+ */
+export const IMAGE_PULL_POLICY = kplus.ImagePullPolicy.ALWAYS;

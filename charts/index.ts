@@ -15,9 +15,9 @@ export {
   type SecretKeyRef,
   type SecretRecipe,
 } from './generated-secret.js';
-export { Image, ImageRegistry, PINNED_IMAGES } from './image.js';
+export { Image, IMAGE_PULL_POLICY, ImageRegistry, PINNED_IMAGES } from './image.js';
 export { DEFAULT_PART_OF, selectorLabels, workloadLabels } from './labels.js';
-export { Microservice, SERVICE_USER_ID, type MicroserviceProps, type ReplicaRange } from './microservice.js';
+export { Microservice, type MicroserviceProps, type ReplicaRange } from './microservice.js';
 export {
   allowConnection,
   checkCidr,
@@ -29,6 +29,9 @@ export {
 } from './network-policy.js';
 export {
   addRuntimeDefaultSeccomp,
+  HELPER_USER_ID,
+  POSTGRES_USER_ID,
+  SERVICE_USER_ID,
   restrictedContainerSecurity,
   restrictedPodSecurity,
   type PodTemplateOwner,
@@ -46,3 +49,4 @@ export {
 } from './secure-namespace.js';
 export { canonicalQuantity, createPlatformApp, ServerNormalizer } from './server-normalizer.js';
 export { Team, TEAM_DEPLOYER_RULES, type TeamProps } from './team.js';
+export { CREATED_AT_DEPLOY, secretsCreatedAtDeploy, waiver } from './verify-annotations.js';

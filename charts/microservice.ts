@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { IntOrString, KubePodDisruptionBudget } from '../imports/k8s.js';
 import type { IDatabase } from './database.js';
 import type { SecretKeyRef } from './generated-secret.js';
-import type { Image } from './image.js';
+import { IMAGE_PULL_POLICY, type Image } from './image.js';
 import { DEFAULT_PART_OF, NAME_LABEL, selectorLabels, workloadLabels } from './labels.js';
 import {
   allowConnection,
@@ -14,11 +14,14 @@ import {
   WorkloadNetworkPolicy,
   type INetworkEndpoint,
 } from './network-policy.js';
-import { addRuntimeDefaultSeccomp, restrictedContainerSecurity, restrictedPodSecurity } from './pod-security.js';
+import {
+  addRuntimeDefaultSeccomp,
+  restrictedContainerSecurity,
+  restrictedPodSecurity,
+  SERVICE_USER_ID,
+} from './pod-security.js';
 import { containerResources, type ResourceSizes } from './resources.js';
-
-/** The UID our service images run as; their Dockerfiles create this user. */
-export const SERVICE_USER_ID = 10001;
+import { CREATED_AT_DEPLOY, secretsCreatedAtDeploy } from './verify-annotations.js';
 
 /** Variables the construct sets itself, from its own props. */
 const MANAGED_ENV = ['PORT', 'LOG_LEVEL', 'SHUTDOWN_TIMEOUT_MS', 'DATABASE_URL'];
@@ -139,7 +142,17 @@ export class Microservice extends Construct implements INetworkEndpoint {
     const startupPeriod = 2;
 
     this.deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata,
+      metadata: {
+        ...metadata,
+        annotations:
+          props.database?.providedOutside === true
+            ? {
+                [CREATED_AT_DEPLOY]: secretsCreatedAtDeploy([
+                  { namespace: this.namespace, name: props.database.url.secret },
+                ]),
+              }
+            : undefined,
+      },
       select: false,
       podMetadata: {
         labels,
@@ -159,7 +172,7 @@ export class Microservice extends Construct implements INetworkEndpoint {
         {
           name: this.name,
           image: props.image.reference,
-          imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+          imagePullPolicy: IMAGE_PULL_POLICY,
           ports: [{ number: this.port, name: 'http' }],
           envFrom: [kplus.Env.fromConfigMap(config)],
           envVariables: secretEnv,
@@ -204,7 +217,12 @@ export class Microservice extends Construct implements INetworkEndpoint {
 
     new KubePodDisruptionBudget(this, 'DisruptionBudget', {
       metadata,
-      spec: { maxUnavailable: IntOrString.fromNumber(1), selector: { matchLabels: selectorLabels(this.name) } },
+      spec: {
+        maxUnavailable: IntOrString.fromNumber(1),
+        selector: { matchLabels: selectorLabels(this.name) },
+        // A crash-looping pod must not block a node drain.
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
     });
 
     new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {

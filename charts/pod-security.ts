@@ -1,6 +1,20 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 
+// The fixed UIDs (and GIDs) pods run as: above 10000, so none can collide with a user of the
+// node should a container escape.
+
+/** Our service images; their Dockerfiles create this user. */
+export const SERVICE_USER_ID = 10001;
+/**
+ * Postgres, instead of the image's own `postgres` user (999): the official image runs initdb
+ * under any UID (through nss_wrapper, in /tmp), and the server only needs to own its data
+ * directory, which it creates.
+ */
+export const POSTGRES_USER_ID = 10002;
+/** The platform's helper jobs (curl, the Node secret bootstrap), which need no user of their own. */
+export const HELPER_USER_ID = 10003;
+
 /** cdk8s-plus-27 2.9.5 lists no `ALL`; Kubernetes accepts it, and the restricted profile requires dropping it. */
 const ALL_CAPABILITIES = 'ALL' as kplus.Capability;
 

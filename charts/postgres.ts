@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { IDatabase } from './database.js';
 import { GeneratedSecret, SecretValue, type SecretKeyRef } from './generated-secret.js';
-import { PINNED_IMAGES, type Image } from './image.js';
+import { IMAGE_PULL_POLICY, PINNED_IMAGES, type Image } from './image.js';
 import { DEFAULT_PART_OF, NAME_LABEL, selectorLabels, workloadLabels } from './labels.js';
 import {
   allowConnection,
@@ -12,12 +12,15 @@ import {
   WorkloadNetworkPolicy,
   type INetworkEndpoint,
 } from './network-policy.js';
-import { addRuntimeDefaultSeccomp, restrictedContainerSecurity, restrictedPodSecurity } from './pod-security.js';
+import {
+  addRuntimeDefaultSeccomp,
+  POSTGRES_USER_ID,
+  restrictedContainerSecurity,
+  restrictedPodSecurity,
+} from './pod-security.js';
 import { containerResources, type ResourceSizes } from './resources.js';
 
 const PORT = 5432;
-/** The `postgres` user of the official (Debian-based) image. */
-const POSTGRES_USER_ID = 999;
 const DATA_DIR = '/var/lib/postgresql/data';
 
 /** Properties of a Postgres. */
@@ -28,7 +31,7 @@ export interface PostgresProps {
   readonly name?: string;
   /** The database and user to create. @default the name with '-' as '_' */
   readonly databaseName?: string;
-  /** A pinned Postgres image of the Debian flavour (its user is UID 999). @default PINNED_IMAGES.postgres */
+  /** A pinned Postgres image of the Debian flavour (which ships nss_wrapper). @default PINNED_IMAGES.postgres */
   readonly image?: Image;
   /** Size of the data volume, in GiB. @default 1 */
   readonly storageGibibytes?: number;
@@ -42,7 +45,7 @@ export interface PostgresProps {
 
 /**
  * A single-instance Postgres for development: a StatefulSet with a data claim, a headless
- * Service, probes, the restricted security profile (UID 999, read-only root, writable
+ * Service, probes, the restricted security profile (UID 10002, read-only root, writable
  * volume via fsGroup) and credentials from a GeneratedSecret that also holds the client's
  * DATABASE_URL, so password and URL can never disagree. Production swaps it for an
  * ExternalDatabase behind the same IDatabase interface.
@@ -54,6 +57,7 @@ export class Postgres extends Construct implements IDatabase, INetworkEndpoint {
   /** The host clients connect to. */
   readonly host: string;
   readonly url: SecretKeyRef;
+  readonly providedOutside = false;
   readonly networkPolicy: WorkloadNetworkPolicy;
   readonly peer: NetworkPeer;
   /** The Secret with POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB and DATABASE_URL. */
@@ -130,7 +134,7 @@ export class Postgres extends Construct implements IDatabase, INetworkEndpoint {
         {
           name: 'postgres',
           image: (props.image ?? PINNED_IMAGES.postgres).reference,
-          imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+          imagePullPolicy: IMAGE_PULL_POLICY,
           ports: [{ number: PORT, name: 'postgres' }],
           envVariables: {
             POSTGRES_USER: fromSecret('POSTGRES_USER'),

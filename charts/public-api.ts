@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_PART_OF, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from './labels.js';
 import type { Microservice } from './microservice.js';
 import { NetworkPeer } from './network-policy.js';
+import { CREATED_AT_DEPLOY, secretsCreatedAtDeploy } from './verify-annotations.js';
 
 /** One public path prefix and the service that answers it. */
 export interface PublicRoute {
@@ -52,6 +53,11 @@ export class PublicApi extends Construct {
         name,
         namespace: props.namespace,
         labels: { [NAME_LABEL]: name, [PART_OF_LABEL]: props.partOf ?? DEFAULT_PART_OF, [MANAGED_BY_LABEL]: 'cdk8s' },
+        // The certificate comes from cert-manager or an operator, not from dist/.
+        annotations:
+          props.tlsSecret === undefined
+            ? undefined
+            : { [CREATED_AT_DEPLOY]: secretsCreatedAtDeploy([{ namespace: props.namespace, name: props.tlsSecret }]) },
       },
       className: props.className ?? 'nginx',
       tls:

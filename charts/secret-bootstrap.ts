@@ -5,16 +5,20 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { KubeConfigMap, KubeRole } from '../imports/k8s.js';
 import { GeneratedSecret } from './generated-secret.js';
-import { PINNED_IMAGES, type Image } from './image.js';
+import { IMAGE_PULL_POLICY, PINNED_IMAGES, type Image } from './image.js';
 import { DEFAULT_PART_OF, selectorLabels, workloadLabels } from './labels.js';
 import { NetworkPeer, NetworkPolicyPort, WorkloadNetworkPolicy } from './network-policy.js';
-import { addRuntimeDefaultSeccomp, restrictedContainerSecurity, restrictedPodSecurity } from './pod-security.js';
+import {
+  addRuntimeDefaultSeccomp,
+  HELPER_USER_ID,
+  restrictedContainerSecurity,
+  restrictedPodSecurity,
+} from './pod-security.js';
 import { containerResources } from './resources.js';
+import { CREATED_AT_DEPLOY, secretsCreatedAtDeploy, waiver } from './verify-annotations.js';
 
 const NAME = 'secret-bootstrap';
 const SCRIPT = readFileSync(new URL('./bootstrap-secrets.mjs', import.meta.url), 'utf8');
-/** The `node` user of the official Node images. */
-const NODE_USER = 1000;
 
 /** Properties of a SecretBootstrap. */
 export interface SecretBootstrapProps {
@@ -74,13 +78,13 @@ export class SecretBootstrap extends Construct {
     const template = {
       image: (props.image ?? PINNED_IMAGES.node).reference,
       command: ['node', '/bootstrap/bootstrap-secrets.mjs', '/bootstrap/secrets.json'],
-      runAs: { user: NODE_USER },
+      runAs: { user: HELPER_USER_ID },
       resources: { cpuRequestMillis: 50, cpuLimitMillis: 200, memoryRequestMebibytes: 64, memoryLimitMebibytes: 128 },
     };
     const container: kplus.ContainerProps = {
       name: 'bootstrap',
       image: template.image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      imagePullPolicy: IMAGE_PULL_POLICY,
       command: template.command,
       resources: containerResources(undefined, template.resources),
       securityContext: restrictedContainerSecurity(template.runAs),
@@ -94,6 +98,10 @@ export class SecretBootstrap extends Construct {
         },
       ],
     };
+    const mountsToken = waiver(
+      'service-account-token-automount',
+      'creates the platform Secrets through the Kubernetes API',
+    );
     const pod = {
       serviceAccount: this.serviceAccount,
       // The one pod of the platform that talks to the API server.
@@ -115,13 +123,27 @@ export class SecretBootstrap extends Construct {
     const templateHash = createHash('sha256').update(JSON.stringify(template)).digest('hex');
     this.job = new kplus.Job(this, 'Job', {
       ...pod,
-      metadata: { ...metadata, name: `${NAME}-${templateHash.slice(0, 8)}` },
+      metadata: {
+        ...metadata,
+        name: `${NAME}-${templateHash.slice(0, 8)}`,
+        annotations: {
+          ...mountsToken,
+          [CREATED_AT_DEPLOY]: Lazy.any({
+            produce: () =>
+              secretsCreatedAtDeploy(
+                this.secrets().flatMap((secret) =>
+                  secret.namespaces.map((namespace) => ({ namespace, name: secret.name })),
+                ),
+              ),
+          }),
+        },
+      },
       backoffLimit: 10,
       activeDeadline: Duration.minutes(30),
     });
     this.cronJob = new kplus.CronJob(this, 'CronJob', {
       ...pod,
-      metadata,
+      metadata: { ...metadata, annotations: mountsToken },
       schedule: props.schedule ?? Cron.schedule({ minute: '17' }),
       timeZone: 'Etc/UTC',
       concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
@@ -162,7 +184,13 @@ export class SecretBootstrap extends Construct {
       }),
     });
     const binding = new kplus.RoleBinding(this, `Binding-${namespace}`, {
-      metadata,
+      metadata: {
+        ...metadata,
+        annotations: waiver(
+          'rbac-secret-read',
+          'gets only the Secrets it creates, by name, to copy a shared one into each namespace that needs it',
+        ),
+      },
       role: kplus.Role.fromRoleName(this, `RoleRef-${namespace}`, role.name),
     });
     binding.addSubjects(this.serviceAccount);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import {
   BillingPlatform,
+  CREATED_AT_DEPLOY,
   createPlatformApp,
   ExternalDatabase,
   Image,
@@ -240,16 +241,22 @@ describe('dev and prod differ where they should', () => {
       to: [{ ipBlock: { cidr: '10.20.0.0/24' } }],
       ports: [{ port: 5432, protocol: 'TCP' }],
     });
-    expect(named(prod, 'Ingress', 'public-api', 'invoices').spec.tls).toEqual([
-      { hosts: ['billing.example.com'], secretName: 'billing-tls' },
-    ]);
+    const prodIngress = named(prod, 'Ingress', 'public-api', 'invoices');
+    expect(prodIngress.spec.tls).toEqual([{ hosts: ['billing.example.com'], secretName: 'billing-tls' }]);
+    // For `npm run verify`: these Secrets come from an operator, not from dist/.
+    expect(prodIngress.metadata.annotations).toEqual({ [CREATED_AT_DEPLOY]: 'Secret/invoices/billing-tls' });
+    expect(named(prod, 'Deployment', 'invoice-app', 'invoices').metadata.annotations).toEqual({
+      [CREATED_AT_DEPLOY]: 'Secret/invoices/invoice-app-db-credentials',
+    });
+    expect(named(dev, 'Deployment', 'invoice-app', 'invoices').metadata.annotations).toBeUndefined();
     expect(named(dev, 'Ingress', 'public-api', 'invoices').spec.tls).toBeUndefined();
     const scrapers = (objects: Manifest[], name: string, namespace: string) =>
       named(objects, 'NetworkPolicy', name, namespace).spec.ingress.filter(
         (rule: Manifest) => rule.from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'] === 'monitoring',
       );
     expect(scrapers(prod, 'invoice-app', 'invoices')).toHaveLength(1);
-    expect(scrapers(prod, 'payment-provider', 'payments')).toHaveLength(1);
+    // The contract lets only invoice-app reach payment-provider, scrapers included.
+    expect(scrapers(prod, 'payment-provider', 'payments')).toHaveLength(0);
     expect(scrapers(dev, 'invoice-app', 'invoices')).toHaveLength(0);
     const image = (objects: Manifest[]) =>
       podSpec(named(objects, 'Deployment', 'invoice-app', 'invoices')).containers[0].image;

@@ -1,6 +1,6 @@
 import { Cron, Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { BillingRun, Image, Microservice, type BillingRunProps } from '../../charts/index.js';
+import { BillingRun, HELPER_USER_ID, Image, Microservice, type BillingRunProps } from '../../charts/index.js';
 import { only, podMetadata, podSpec, restrictedViolations, synth, testChart } from './helpers.js';
 
 function build(props: Partial<BillingRunProps> = {}) {
@@ -50,7 +50,9 @@ describe('BillingRun', () => {
     ]);
     expect(container.image).toBe('docker.io/curlimages/curl:8.11.1');
     expect(restrictedViolations(pod)).toEqual([]);
-    expect(pod.securityContext.runAsUser).toBe(100);
+    expect(pod.securityContext.runAsUser).toBe(HELPER_USER_ID);
+    expect(HELPER_USER_ID).toBeGreaterThan(10000);
+    expect(container.imagePullPolicy).toBe('Always');
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.serviceAccountName).toBe('billing-monthly');
     expect(only(manifests, 'ServiceAccount', 'billing-monthly').automountServiceAccountToken).toBe(false);

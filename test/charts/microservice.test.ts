@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
+  CREATED_AT_DEPLOY,
   ExternalDatabase,
   Image,
   Microservice,
@@ -83,13 +84,13 @@ describe('Microservice defaults', () => {
     expect(only(manifests, 'ServiceAccount').automountServiceAccountToken).toBe(false);
   });
 
-  it('requests and limits modest resources and pulls a pinned image only when missing', () => {
+  it('requests and limits modest resources and pulls its pinned image with credentials checked on every start', () => {
     expect(container.resources).toEqual({
       requests: { cpu: '100m', memory: '192Mi' },
       limits: { cpu: '500m', memory: '256Mi' },
     });
     expect(container.image).toBe('registry.test/ledger-app:1.2.3');
-    expect(container.imagePullPolicy).toBe('IfNotPresent');
+    expect(container.imagePullPolicy).toBe('Always');
   });
 
   it('prefers to spread replicas over nodes and zones without requiring it', () => {
@@ -119,6 +120,7 @@ describe('Microservice defaults', () => {
     expect(only(manifests, 'PodDisruptionBudget').spec).toEqual({
       maxUnavailable: 1,
       selector: { matchLabels: { 'app.kubernetes.io/name': 'ledger-app' } },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
     });
     const hpa = only(manifests, 'HorizontalPodAutoscaler').spec;
     expect([hpa.minReplicas, hpa.maxReplicas]).toEqual([2, 4]);
@@ -168,6 +170,10 @@ describe('Microservice props', () => {
     expect(only(manifests, 'NetworkPolicy').spec.egress).toEqual([
       { to: [{ ipBlock: { cidr: '10.30.0.0/24' } }], ports: [{ port: 6432, protocol: 'TCP' }] },
     ]);
+    // An operator provides that Secret: `npm run verify` is told so.
+    expect(only(manifests, 'Deployment').metadata.annotations).toEqual({
+      [CREATED_AT_DEPLOY]: 'Secret/ledger/ledger-db',
+    });
   });
 
   it('a different env changes the config checksum, so pods roll', () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Image, NetworkPeer, Postgres, WorkloadNetworkPolicy, type PostgresProps } from '../../charts/index.js';
+import {
+  Image,
+  NetworkPeer,
+  Postgres,
+  POSTGRES_USER_ID,
+  WorkloadNetworkPolicy,
+  type PostgresProps,
+} from '../../charts/index.js';
 import { only, podSpec, restrictedViolations, synth, testChart } from './helpers.js';
 
 function build(props: Partial<PostgresProps> = {}) {
@@ -41,14 +48,15 @@ describe('Postgres defaults', () => {
     expect(container.env).toContainEqual({ name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' });
   });
 
-  it('runs restricted as UID 999, writable only where Postgres writes', () => {
+  it("runs restricted as a high UID, not the image's 999, writable only where Postgres writes", () => {
     expect(restrictedViolations(pod)).toEqual([]);
     expect(pod.securityContext).toMatchObject({
-      runAsUser: 999,
-      runAsGroup: 999,
-      fsGroup: 999,
+      runAsUser: POSTGRES_USER_ID,
+      runAsGroup: POSTGRES_USER_ID,
+      fsGroup: POSTGRES_USER_ID,
       fsGroupChangePolicy: 'OnRootMismatch',
     });
+    expect(POSTGRES_USER_ID).toBeGreaterThan(10000);
     expect(container.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toEqual([
       '/var/lib/postgresql/data',
       '/var/run/postgresql',

@@ -1,6 +1,7 @@
 import { Cron, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
+  CREATED_AT_DEPLOY,
   GeneratedSecret,
   Image,
   NetworkPeer,
@@ -81,6 +82,11 @@ describe('SecretBootstrap', () => {
     expect(only(manifests, 'ConfigMap').data['bootstrap-secrets.mjs']).toContain('never changed');
 
     const job = only(manifests, 'Job');
+    // For `npm run verify`: what the Job creates, and why it mounts an API token.
+    expect(job.metadata.annotations).toEqual({
+      [CREATED_AT_DEPLOY]: 'Secret/payments/provider-token, Secret/invoices/provider-token',
+      'ignore-check.verify.billing/service-account-token-automount': expect.stringContaining('Kubernetes API'),
+    });
     const cronJob = only(manifests, 'CronJob', 'secret-bootstrap');
     expect(job.metadata.name).toMatch(/^secret-bootstrap-[0-9a-f]{8}$/);
     expect(cronJob.spec).toMatchObject({ schedule: '17 * * * *', concurrencyPolicy: 'Forbid', timeZone: 'Etc/UTC' });
@@ -131,6 +137,7 @@ describe('SecretBootstrap', () => {
       }
     }
     for (const binding of all(manifests, 'RoleBinding')) {
+      expect(Object.keys(binding.metadata.annotations)).toEqual(['ignore-check.verify.billing/rbac-secret-read']);
       expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'secret-bootstrap', namespace: 'platform' }]);
     }
     expect(all(manifests, 'ClusterRole')).toEqual([]);
