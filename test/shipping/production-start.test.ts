@@ -13,14 +13,15 @@ import {
   generateSecrets,
   loadManifests,
   readImageSpec,
-  repoRoot,
+  replayBuildStage,
   serviceWorkload,
 } from './support.js';
 
-// Each service's production start, as its image runs it: the compiled output and exactly the
-// production dependencies that deploy/image/assemble.mjs lays out (the Dockerfiles run the same
-// script), the Dockerfile's ENV, WORKDIR, USER and CMD, and the environment the synthesized
-// manifests give the container, with only the database pointed at a test database here.
+// Each service's production start, as its image runs it. The image's files come from the
+// Dockerfile's build stage, replayed without Docker (its COPYs from the .dockerignore'd context,
+// its RUNs verbatim: npm ci, tsc, the assemble script). It is started with the runtime stage's ENV,
+// WORKDIR, USER and CMD and the environment the synthesized manifests give the container, with
+// only the database pointed at a test database here.
 
 const run = promisify(execFile);
 const manifests = loadManifests();
@@ -38,27 +39,26 @@ const DEV_ONLY = [
 const root = await mkdtemp(join(tmpdir(), 'billing-images-'));
 
 beforeAll(async () => {
-  await run('npm', ['run', 'build'], { cwd: repoRoot });
   // mkdtemp makes a folder only its owner may enter; the service's user must reach its files.
   await chmod(root, 0o755);
-}, 300_000);
+});
 
 afterAll(async () => {
   await run('chmod', ['-R', 'u+w', root]);
   await rm(root, { recursive: true, force: true });
 });
 
-describe.each(APPS)('the $name image, started as in production', ({ name, workspace }) => {
-  const image = join(root, name);
+describe.each(APPS)('the $name image, started as in production', ({ name }) => {
   const spec = readImageSpec(name);
+  let image = '';
   let databaseUrl = '';
 
   beforeAll(async () => {
     databaseUrl = await createTestDatabase(`shipping_${name}`);
-    await run('node', ['deploy/image/assemble.mjs', workspace, image], { cwd: repoRoot });
+    image = await replayBuildStage(name, join(root, name), join(root, 'layers'));
     // Nobody may write to the image's files, as in a container whose root filesystem is read-only.
     await run('chmod', ['-R', 'a-w', image]);
-  }, 120_000);
+  }, 480_000);
 
   it('holds the compiled entry point and only production dependencies, none with an install script', async () => {
     await stat(join(image, 'apps', name, 'build', 'main.js'));
