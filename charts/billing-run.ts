@@ -63,6 +63,7 @@ export class BillingRun extends Construct implements INetworkEndpoint {
       podLabels: selectorLabels(this.name),
     });
     this.peer = NetworkPeer.pods(props.namespace, selectorLabels(this.name));
+
     this.cronJob = new kplus.CronJob(this, 'CronJob', {
       metadata: { name: this.name, namespace: props.namespace, labels },
       podMetadata: { labels },

@@ -114,6 +114,7 @@ export class Microservice extends Construct implements INetworkEndpoint {
       podLabels: selectorLabels(this.name),
     });
     this.peer = NetworkPeer.pods(this.namespace, selectorLabels(this.name));
+
     const settings = {
       ...checkEnv(props.env ?? {}),
       PORT: String(this.port),

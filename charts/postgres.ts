@@ -80,6 +80,7 @@ export class Postgres extends Construct implements IDatabase, INetworkEndpoint {
       podLabels: selectorLabels(this.name),
     });
     this.peer = NetworkPeer.pods(this.namespace, selectorLabels(this.name));
+
     this.credentials = new GeneratedSecret(this, 'Credentials', {
       name: `${this.name}-credentials`,
       namespaces: [this.namespace],
