@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterFile } from '@billing/devkit/vitest';
 import { freePort, startPlatform, type Platform, type PlatformOptions } from '@billing/devkit';
 
 /** Invoice JSON as the contract shapes it. */
@@ -45,7 +45,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     logLevel: 'warn',
     ...options,
   });
-  afterAll(async () => {
+  afterFile(async () => {
     await platform.stop();
     await rm(dataDir, { recursive: true, force: true });
   });

@@ -32,6 +32,9 @@ const KEPT_WHEN_FORWARDED = 64 * 1024;
  * the error message when it dies early.
  */
 export class ManagedProcess {
+  /** Processes started here and not yet exited, so a test harness can make sure none outlives its test file. */
+  static readonly running = new Set<ManagedProcess>();
+
   /** Starts `node <entry>` with the workspace sources and exactly the given environment (plus PATH and HOME). */
   static start(
     entry: string,
@@ -69,7 +72,13 @@ export class ManagedProcess {
       this.stderr = keep(this.stderr, chunk.toString());
       onOutput?.(chunk.toString(), 'stderr');
     });
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    ManagedProcess.running.add(this);
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        ManagedProcess.running.delete(this);
+        resolve({ code, signal });
+      }),
+    );
   }
 
   /** True until the process exits. */
