@@ -6,6 +6,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** True once shutdown began: readiness fails so that load balancers stop sending. */
     isShuttingDown: boolean;
+    /** True while start-up work after migrations (seeding, say) runs: readiness fails meanwhile. */
+    isStartingUp: boolean;
   }
 }
 
@@ -21,13 +23,14 @@ export interface HealthOptions {
 
 /**
  * GET /rest/health answers while the process lives (liveness: restart me if not).
- * GET /rest/ready answers 200 only when the database answers and the newest migration is
- * applied, and 503 once shutdown starts (readiness: route traffic to me or not).
+ * GET /rest/ready answers 200 only when the database answers, the newest migration is
+ * applied and the start-up work is done, and 503 once shutdown starts (readiness: route traffic to me or not).
  */
 export const healthPlugin = fp<HealthOptions>(
   async (app, options) => {
     const timeoutMs = options.timeoutMs ?? 2_000;
     app.decorate('isShuttingDown', false);
+    app.decorate('isStartingUp', false);
     app.addHook('preClose', async () => {
       app.isShuttingDown = true;
     });
@@ -44,6 +47,7 @@ export const healthPlugin = fp<HealthOptions>(
 
     app.get('/rest/ready', { logLevel: 'warn' }, async (_request, reply) => {
       if (app.isShuttingDown) return reply.code(503).send({ error: 'shutting down' });
+      if (app.isStartingUp) return reply.code(503).send({ error: 'start-up work (seeding, say) not finished yet' });
       try {
         const result = await withTimeout(
           options.pool.query('SELECT 1 FROM pgmigrations WHERE name = $1', [options.latestMigration]),

@@ -11,7 +11,7 @@ export interface RunOptions<Config extends BaseConfig> {
   readonly buildApp: (config: Config) => Promise<ServiceApp>;
   /** Interface to bind. @default process.env.HOST ?? "0.0.0.0" */
   readonly host?: string;
-  /** Work to do once migrations are applied (seeding, say). @default nothing */
+  /** Work to do once migrations are applied (seeding, say); readiness waits for it. @default nothing */
   readonly afterMigrations?: (app: ServiceApp, config: Config) => Promise<void>;
 }
 
@@ -39,6 +39,8 @@ export async function runService<Config extends BaseConfig>(options: RunOptions<
     await app.close();
   });
 
+  // Not ready until the start-up work is done too: a replica that answers before it is seeded would serve nothing.
+  app.isStartingUp = options.afterMigrations !== undefined;
   await app.listen({ port: config.PORT, host: options.host ?? process.env.HOST ?? '0.0.0.0' });
   void migrateWhenPossible(app, async () => options.afterMigrations?.(app, config));
   return app;
@@ -49,6 +51,7 @@ async function migrateWhenPossible(app: ServiceApp, then: () => Promise<void>): 
     try {
       await app.migrate();
       await then();
+      app.isStartingUp = false;
       return;
     } catch (err) {
       const waitMs = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
