@@ -28,21 +28,21 @@ helm: ## Write the same manifests as a Helm chart to dist-helm/dev
 images: ## Build the service images, tagged as the manifests name them
 	deploy/deploy.sh images
 
-load: ## Load the images into kind or minikube (or push them to the registry)
+load: ## Push the images where the cluster pulls from (kind or minikube registry, or yours)
 	deploy/deploy.sh load
 
-deploy: ## Build, load, apply dist/ and wait for every rollout
+deploy: ## Build and push the images, apply dist/, wait for every rollout
 	deploy/deploy.sh
 
 test-cluster: ## The reviewers' procedure against the deployed cluster
 	deploy/test.sh
 
-kind-up: ## Create a local kind cluster (kindnet enforces NetworkPolicy since kind 0.24)
-	@kind get clusters 2>/dev/null | grep -qx '$(KIND_CLUSTER)' || kind create cluster --name '$(KIND_CLUSTER)'
-	kubectl config use-context 'kind-$(KIND_CLUSTER)'
+kind-up: ## Create a local kind cluster and its image registry on localhost:5001
+	KIND_CLUSTER='$(KIND_CLUSTER)' deploy/kind-up.sh
 
-kind-down: ## Delete the local kind cluster
+kind-down: ## Delete the local kind cluster and its registry
 	kind delete cluster --name '$(KIND_CLUSTER)'
+	docker rm --force kind-registry
 
 lint-scripts: ## shellcheck the cluster scripts
 	shellcheck deploy/*.sh

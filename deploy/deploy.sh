@@ -3,7 +3,8 @@
 #
 #   deploy/deploy.sh            every step below, in order
 #   deploy/deploy.sh images     build the service images, tagged as the manifests name them
-#   deploy/deploy.sh load       put them where the cluster pulls from: kind, minikube or a registry
+#   deploy/deploy.sh load       push them where the cluster pulls from (kind's local registry,
+#                               minikube's registry addon, or your registry)
 #   deploy/deploy.sh apply      kubectl apply -f the manifests
 #   deploy/deploy.sh wait       wait for the generated Secrets and for every rollout
 #
@@ -14,9 +15,10 @@
 #   MANIFESTS         folder to deploy (default dist, the dev environment of `npm run synth`)
 #   IMAGE_REGISTRY    build, push and deploy images under this registry instead (re-synthesizes)
 #   IMAGE_TAG         ... and with this tag (default: the version in package.json)
-#   CLUSTER           kind | minikube | registry (default: from the context name; else registry)
-#   KIND_CLUSTER      kind cluster name (default: the context name without "kind-")
-#   MINIKUBE_PROFILE  minikube profile (default: the context name)
+#   CLUSTER           kind | minikube | registry (default: from the context name; else registry).
+#                     kind: push to the local registry of make kind-up (localhost:5001, as dist/
+#                     names the images); minikube: push to its registry addon (localhost:5000,
+#                     minikube addons enable registry); registry: docker push (docker login first)
 #   TIMEOUT           how long to wait for Secrets and for each rollout (default 300s)
 set -euo pipefail
 
@@ -45,23 +47,6 @@ esac
 need node "Install Node 20 and run npm ci at the repository root."
 [[ -d node_modules ]] || die "node_modules is missing. Run npm ci at the repository root first."
 
-# Another registry or tag means other image names in the manifests: synthesize them aside,
-# leaving the committed dist/ as it is.
-if [[ -n "${IMAGE_REGISTRY:-}" || -n "${IMAGE_TAG:-}" ]]; then
-  MANIFESTS=.tmp/deploy/dist
-  log "Synthesizing the dev manifests for registry '${IMAGE_REGISTRY:-default}', tag '${IMAGE_TAG:-package.json version}' into $MANIFESTS"
-  synth_args=(--env dev --outdir "$MANIFESTS")
-  [[ -n "${IMAGE_REGISTRY:-}" ]] && synth_args+=(--registry "$IMAGE_REGISTRY")
-  [[ -n "${IMAGE_TAG:-}" ]] && synth_args+=(--tag "$IMAGE_TAG")
-  npm run --silent synth -- "${synth_args[@]}"
-fi
-[[ -d "$MANIFESTS" ]] || die "$MANIFESTS does not exist. Run npm run synth first."
-
-# What to build and wait for comes from the manifests themselves.
-manifest_facts() { node deploy/manifests.mjs "$MANIFESTS" "$@"; }
-mapfile -t IMAGES < <(manifest_facts images)
-[[ ${#IMAGES[@]} -gt 0 ]] || die "$MANIFESTS runs none of our images (apps/*/Dockerfile)."
-
 context() {
   kubectl config current-context 2>/dev/null ||
     die "kubectl has no current context. Create a cluster first: make kind-up (or minikube start --cni=calico)."
@@ -81,6 +66,34 @@ cluster_kind() {
   esac
 }
 
+on_minikube() {
+  [[ "${CLUSTER:-}" == minikube ]] && return 0
+  [[ -z "${CLUSTER:-}" ]] && command -v kubectl >/dev/null 2>&1 &&
+    [[ "$(kubectl config current-context 2>/dev/null || true)" == minikube* ]]
+}
+
+# minikube pulls from its registry addon, which its node sees as localhost:5000.
+if [[ -z "${IMAGE_REGISTRY:-}" ]] && on_minikube; then
+  IMAGE_REGISTRY=localhost:5000
+fi
+
+# Another registry or tag means other image names in the manifests: synthesize them aside,
+# leaving the committed dist/ as it is.
+if [[ -n "${IMAGE_REGISTRY:-}" || -n "${IMAGE_TAG:-}" ]]; then
+  MANIFESTS=.tmp/deploy/dist
+  log "Synthesizing the dev manifests for registry '${IMAGE_REGISTRY:-default}', tag '${IMAGE_TAG:-package.json version}' into $MANIFESTS"
+  synth_args=(--env dev --outdir "$MANIFESTS")
+  [[ -n "${IMAGE_REGISTRY:-}" ]] && synth_args+=(--registry "$IMAGE_REGISTRY")
+  [[ -n "${IMAGE_TAG:-}" ]] && synth_args+=(--tag "$IMAGE_TAG")
+  npm run --silent synth -- "${synth_args[@]}"
+fi
+[[ -d "$MANIFESTS" ]] || die "$MANIFESTS does not exist. Run npm run synth first."
+
+# What to build and wait for comes from the manifests themselves.
+manifest_facts() { node deploy/manifests.mjs "$MANIFESTS" "$@"; }
+mapfile -t IMAGES < <(manifest_facts images)
+[[ ${#IMAGES[@]} -gt 0 ]] || die "$MANIFESTS runs none of our images (apps/*/Dockerfile)."
+
 build_images() {
   need docker "Install Docker (or another engine with a docker-compatible CLI)."
   local app image
@@ -91,36 +104,50 @@ build_images() {
   done
 }
 
+# The manifests pull every image with imagePullPolicy Always (credentials are checked on each
+# start), so the cluster needs a registry it can reach; a side-loaded image would not do.
 load_images() {
-  need kubectl "See https://kubernetes.io/docs/tasks/tools/."
+  need docker "Install Docker to push the images."
   local kind app image
   kind="$(cluster_kind)"
-  for entry in "${IMAGES[@]}"; do
-    read -r app image <<<"$entry"
-    case "$kind" in
-      kind)
-        need kind "Install kind, or set CLUSTER=registry to push instead."
-        local cluster
-        cluster="${KIND_CLUSTER:-$(context)}"
-        cluster="${cluster#kind-}"
-        log "Loading $image into kind cluster '$cluster'"
-        kind load docker-image "$image" --name "$cluster"
-        ;;
-      minikube)
-        need minikube "Install minikube, or set CLUSTER=registry to push instead."
-        local profile
-        profile="${MINIKUBE_PROFILE:-$(context)}"
-        log "Loading $image into minikube profile '$profile'"
-        minikube --profile "$profile" image load "$image"
-        ;;
-      registry)
-        need docker "Install Docker to push the images."
-        log "Pushing $image (the cluster pulls it from its registry)"
-        docker push "$image"
-        ;;
-      *) die "CLUSTER must be kind, minikube or registry, not '$kind'." ;;
-    esac
-  done
+  case "$kind" in
+    kind | registry)
+      for entry in "${IMAGES[@]}"; do
+        read -r app image <<<"$entry"
+        log "Pushing $image"
+        docker push "$image" ||
+          die "could not push $image. On kind, make kind-up creates the local registry on localhost:5001; elsewhere, docker login to the registry."
+      done
+      ;;
+    minikube)
+      need kubectl "See https://kubernetes.io/docs/tasks/tools/."
+      # The registry addon serves localhost:5000 inside the node; from here it is reached
+      # through a port-forward.
+      log "Pushing to minikube's registry addon through kubectl port-forward on localhost:5000"
+      kubectl --namespace kube-system port-forward service/registry 5000:80 >/dev/null 2>&1 &
+      local forward=$!
+      for entry in "${IMAGES[@]}"; do
+        read -r app image <<<"$entry"
+        [[ "$image" == localhost:5000/* ]] ||
+          die "on minikube the images must be named localhost:5000/... (got $image): unset IMAGE_REGISTRY or set it to localhost:5000."
+        log "Pushing $image"
+        local pushed=false
+        for _ in 1 2 3 4 5 6 7 8 9 10; do
+          if docker push "$image"; then
+            pushed=true
+            break
+          fi
+          sleep 2
+        done
+        $pushed || {
+          kill "$forward" 2>/dev/null || true
+          die "could not push $image. Enable the registry: minikube addons enable registry"
+        }
+      done
+      kill "$forward" 2>/dev/null || true
+      ;;
+    *) die "CLUSTER must be kind, minikube or registry, not '$kind'." ;;
+  esac
 }
 
 apply_manifests() {

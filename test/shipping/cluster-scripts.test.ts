@@ -7,12 +7,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadManifests, repoRoot } from './support.js';
 
 // No cluster and no Docker engine run here. The scripts are linted with shellcheck, and
-// deploy.sh is dry-run against stand-ins for docker, kind, minikube and kubectl that only record
-// how they were called and answer what a healthy cluster answers: that checks which images it
-// builds and loads, what it applies and what it waits for, in which order, and its errors.
+// deploy.sh and kind-up.sh are dry-run against stand-ins for docker, kind, minikube and kubectl
+// that only record how they were called and answer what a healthy cluster answers: that checks
+// which images deploy.sh builds and pushes, what it applies and waits for, in which order, that
+// kind-up.sh creates only what is missing, and their errors.
 
 const run = promisify(execFile);
-const SCRIPTS = ['deploy/deploy.sh', 'deploy/test.sh'];
+const version = (JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+const SCRIPTS = ['deploy/deploy.sh', 'deploy/test.sh', 'deploy/kind-up.sh'];
 const root = await mkdtemp(join(tmpdir(), 'billing-scripts-'));
 const hasShellcheck = (() => {
   try {
@@ -51,26 +53,41 @@ describe.each(SCRIPTS)('%s', (script) => {
   });
 });
 
-/** Stand-ins that log `<tool> <args>` to calls.log; kubectl answers like a healthy cluster. */
-async function standIns(name: string, options: { context?: string | null; secretsExist?: boolean; omit?: string[] }) {
+interface StandInOptions {
+  /** What `kubectl config current-context` prints; null: no context. @default kind-billing */
+  readonly context?: string | null;
+  /** Whether `kubectl get secret` finds the Secret. @default true */
+  readonly secretsExist?: boolean;
+  /** Tools left out, as if not installed. */
+  readonly omit?: string[];
+  /** Whether kind-up.sh's registry and cluster exist already. @default false */
+  readonly kindUp?: boolean;
+}
+
+/** Stand-ins that log `<tool> <args>` to calls.log and answer like a healthy cluster. */
+async function standIns(name: string, options: StandInOptions = {}) {
   const dir = join(root, name);
   await run('mkdir', ['-p', dir]);
   const log = join(dir, 'calls.log');
   await writeFile(log, '');
   const record = `printf '%s %s\\n' "$(basename "$0")" "$*" >> '${log}'`;
-  const kubectl = [
-    '#!/usr/bin/env bash',
-    record,
-    'case "$*" in',
-    `  "config current-context") ${options.context === null ? 'exit 1' : `echo '${options.context ?? 'kind-billing'}'`} ;;`,
-    `  *" get secret "*) exit ${options.secretsExist === false ? 1 : 0} ;;`,
-    'esac',
-  ].join('\n');
-  const tools = {
-    docker: `#!/usr/bin/env bash\n${record}\n`,
-    kind: `#!/usr/bin/env bash\n${record}\n`,
-    minikube: `#!/usr/bin/env bash\n${record}\n`,
-    kubectl,
+  const script = (...cases: string[]) =>
+    ['#!/usr/bin/env bash', record, 'case "$*" in', ...cases.map((c) => `  ${c} ;;`), 'esac'].join('\n');
+  const up = options.kindUp === true;
+  const tools: Record<string, string> = {
+    kubectl: script(
+      `"config current-context") ${options.context === null ? 'exit 1' : `echo '${options.context ?? 'kind-billing'}'`}`,
+      `*" get secret "*) exit ${options.secretsExist === false ? 1 : 0}`,
+    ),
+    docker: script(
+      `"inspect --format {{.State.Running}} kind-registry") ${up ? 'echo true' : 'exit 1'}`,
+      `"inspect --format {{json .NetworkSettings.Networks.kind}} kind-registry") echo ${up ? '{}' : 'null'}`,
+    ),
+    kind: script(
+      `"get clusters") ${up ? 'echo billing' : 'true'}`,
+      `"get nodes --name billing") echo billing-control-plane`,
+    ),
+    minikube: script(),
   };
   for (const [tool, text] of Object.entries(tools)) {
     if (options.omit?.includes(tool)) continue;
@@ -109,7 +126,7 @@ describe('deploy/deploy.sh, dry-run against stand-ins', () => {
     .filter((object) => object.kind === 'Deployment' || object.kind === 'StatefulSet')
     .map((object) => `${object.metadata.namespace} ${object.kind.toLowerCase()}/${object.metadata.name}`);
 
-  it('builds each image as the manifests name it, loads it into kind, applies dist/ and waits for every rollout', async () => {
+  it('builds each image as the manifests name it, pushes it to the kind registry, applies dist/ and waits for every rollout', async () => {
     expect(new Set(images).size).toBe(2);
     const tools = await standIns('kind', { context: 'kind-billing' });
     const result = await deploy(tools.path);
@@ -124,7 +141,7 @@ describe('deploy/deploy.sh, dry-run against stand-ins', () => {
     for (const image of new Set(images)) {
       const app = /\/([^/:]+):/.exec(image)?.[1];
       const build = index(`docker build --file apps/${app}/Dockerfile --tag ${image} .`);
-      const load = index(`kind load docker-image ${image} --name billing`);
+      const load = index(`docker push ${image}`);
       expect(build).toBeLessThan(load);
       expect(load).toBeLessThan(index('kubectl apply -f dist'));
     }
@@ -141,12 +158,19 @@ describe('deploy/deploy.sh, dry-run against stand-ins', () => {
     expect(await tools.calls()).toEqual(calls);
   });
 
-  it('loads into minikube on a minikube context and pushes to the registry on any other', async () => {
+  it('on minikube, deploys images named for its registry addon and pushes them through a port-forward', async () => {
     const minikube = await standIns('minikube', { context: 'minikube' });
-    expect((await deploy(minikube.path, {}, 'load')).code).toBe(0);
-    for (const image of new Set(images)) {
-      expect(await minikube.calls()).toContain(`minikube --profile minikube image load ${image}`);
+    const result = await deploy(minikube.path);
+    expect(result.code, result.stderr).toBe(0);
+    const calls = await minikube.calls();
+    expect(calls).toContain('kubectl --namespace kube-system port-forward service/registry 5000:80');
+    for (const app of ['invoice-app', 'payment-provider']) {
+      expect(calls).toContain(`docker push localhost:5000/${app}:${version}`);
     }
+    expect(calls).toContain('kubectl apply -f .tmp/deploy/dist');
+  });
+
+  it('pushes to the registry the manifests name on any other context', async () => {
     const remote = await standIns('remote', { context: 'prod-eu-1' });
     expect((await deploy(remote.path, {}, 'load')).code).toBe(0);
     for (const image of new Set(images)) expect(await remote.calls()).toContain(`docker push ${image}`);
@@ -169,5 +193,32 @@ describe('deploy/deploy.sh, dry-run against stand-ins', () => {
     const result = await deploy(noContext.path, {}, 'launch');
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/unknown step 'launch'/);
+  });
+});
+
+describe('deploy/kind-up.sh, dry-run against stand-ins', () => {
+  it('creates the registry, the cluster and the node registry config, then only checks them', async () => {
+    const fresh = await standIns('kind-fresh');
+    const first = await run('bash', ['deploy/kind-up.sh'], {
+      cwd: repoRoot,
+      env: { PATH: fresh.path, HOME: process.env.HOME },
+    });
+    expect(first.stdout).toMatch(/Ready: kubectl context kind-billing/);
+    const created = (await fresh.calls()).join('\n');
+    expect(created).toMatch(
+      /^docker run --detach --restart=always --publish 127\.0\.0\.1:5001:5000 .*--name kind-registry docker\.io\/library\/registry:2\.8\.3$/m,
+    );
+    expect(created).toMatch(/^kind create cluster --name billing --config=-$/m);
+    expect(created).toMatch(
+      /^docker exec billing-control-plane mkdir -p \/etc\/containerd\/certs\.d\/localhost:5001$/m,
+    );
+    expect(created).toMatch(/^docker network connect kind kind-registry$/m);
+    expect(created).toMatch(/^kubectl config use-context kind-billing$/m);
+
+    const existing = await standIns('kind-existing', { kindUp: true });
+    await run('bash', ['deploy/kind-up.sh'], { cwd: repoRoot, env: { PATH: existing.path, HOME: process.env.HOME } });
+    const checked = (await existing.calls()).join('\n');
+    expect(checked).not.toMatch(/docker run|docker start|kind create|network connect/);
+    expect(checked).toMatch(/^docker exec billing-control-plane mkdir -p /m);
   });
 });
