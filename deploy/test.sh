@@ -147,7 +147,7 @@ probe() {
     const [image, script] = process.argv.slice(1);
     console.log(JSON.stringify({ spec: {
       automountServiceAccountToken: false,
-      securityContext: { runAsNonRoot: true, runAsUser: 100, runAsGroup: 101, seccompProfile: { type: "RuntimeDefault" } },
+      securityContext: { runAsNonRoot: true, runAsUser: 10003, runAsGroup: 10003, seccompProfile: { type: "RuntimeDefault" } },
       containers: [{ name: "probe", image, command: ["sh", "-c", script],
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
         resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } } }] } }));
