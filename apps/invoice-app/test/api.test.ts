@@ -114,6 +114,7 @@ describe('the customer API', () => {
     expect((await get('/rest/v1/customers/21')).status).toBe(404);
     expect(JSON.parse((await get('/rest/v1/customers/21')).text)).toEqual({ error: "Customer '21' was not found" });
     expect((await get('/rest/v1/customers/x')).status).toBe(400);
+    expect((await get('/rest/v1/customers?limit=5')).status).toBe(400);
   });
 
   it('bills each invoice in its customer’s currency', async () => {

@@ -1,6 +1,10 @@
+import Type from 'typebox';
 import type { RoutesPlugin } from '@billing/service-kit';
 import { customerJson, jsonArrayStream, type CustomerRow } from '../representation.js';
 import { IdParams } from './id-params.js';
+
+// A misspelt parameter is refused rather than silently ignored.
+const NoQuery = Type.Object({}, { additionalProperties: false });
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -9,7 +13,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * GET /rest/v1/customers/:id: one customer; 404 if there is none, 400 for a bad id.
  */
 export const customerRoutes: RoutesPlugin = async (app) => {
-  app.get('/rest/v1/customers', async (_request, reply) => {
+  app.get('/rest/v1/customers', { schema: { querystring: NoQuery } }, async (_request, reply) => {
     const stream = await jsonArrayStream(async (afterId, limit) => {
       const { rows } = await app.db.query<CustomerRow>(
         'SELECT id, currency FROM customers WHERE id > $1 ORDER BY id LIMIT $2',
