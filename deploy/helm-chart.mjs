@@ -7,7 +7,9 @@
 //   npm run synth:helm -- --env prod --tag 1f2e3d4       prod, into dist-helm/prod
 //   npm run synth:helm -- --output /tmp/chart --chart-version 1.2.3 --registry ghcr.io/acme
 //
-// Then: helm upgrade --install billing dist-helm/dev --namespace billing-system --create-namespace
+// Then: helm upgrade --install billing dist-helm/dev --namespace default
+// (the release record goes there; the chart creates its namespaces itself, so do not let Helm
+// create one of them with --create-namespace).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
