@@ -1,6 +1,7 @@
 export { LocalPostgres, freePort, quoteIdent, withAdmin, type LocalPostgresOptions } from './local-postgres.js';
 export { ManagedProcess, TS_NODE_FLAGS, type Exit, type ManagedProcessOptions } from './process.js';
 export {
+  compiledEntryPoints,
   entryPoints,
   invoiceAppEnvironment,
   paymentProviderEnvironment,

@@ -13,6 +13,12 @@ export const entryPoints = {
   paymentProvider: join(repoRoot, 'apps/payment-provider/src/main.ts'),
 };
 
+/** The same entry points compiled by `npm run build`, as the images run them. */
+export const compiledEntryPoints = {
+  invoiceApp: join(repoRoot, 'apps/invoice-app/build/main.js'),
+  paymentProvider: join(repoRoot, 'apps/payment-provider/build/main.js'),
+};
+
 /** How the local platform runs: the variables of the contract's `npm start` section. */
 export interface PlatformOptions {
   /** Where Postgres keeps its files; a new or empty folder is a fresh start. @default ".data" */
@@ -45,6 +51,8 @@ export interface PlatformOptions {
   readonly seedInvoicesPerCustomer?: number;
   /** pino level of the services. @default "info" */
   readonly logLevel?: string;
+  /** Run the compiled services (`npm run build` first) with plain node, as the images do. @default false: the sources, through tsx */
+  readonly compiled?: boolean;
   /** Receives every line the services and Postgres print. @default dropped */
   readonly onOutput?: (source: string, chunk: string) => void;
 }
@@ -88,8 +96,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const invoicePort = options.invoiceAppPort ?? 8000;
     const paymentProviderUrl = `http://127.0.0.1:${providerPort}`;
 
+    const entries = options.compiled ? compiledEntryPoints : entryPoints;
+    const nodeFlags = options.compiled ? [] : undefined;
     const launch = async (name: string, entry: string, env: Environment, url: string) => {
-      const service = ManagedProcess.start(entry, env, { onOutput: forward(name), detached: true });
+      const service = ManagedProcess.start(entry, env, { onOutput: forward(name), detached: true, nodeFlags });
       started.push(service);
       await service.waitForHttp(`${url}/rest/ready`, 120_000);
       return service;
@@ -97,7 +107,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
     const paymentProvider = await launch(
       'payment-provider',
-      entryPoints.paymentProvider,
+      entries.paymentProvider,
       paymentProviderEnvironment(options, {
         port: providerPort,
         databaseUrl: await postgres.ensureDatabase('payments'),
@@ -113,7 +123,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       const url = `http://127.0.0.1:${invoicePort + replica}`;
       const service = await launch(
         `invoice-app-${replica}`,
-        entryPoints.invoiceApp,
+        entries.invoiceApp,
         invoiceAppEnvironment(options, {
           port: invoicePort + replica,
           databaseUrl: invoicesUrl,

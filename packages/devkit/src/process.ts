@@ -22,6 +22,8 @@ export interface ManagedProcessOptions {
   readonly onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
   /** Own process group, so a terminal's Ctrl-C reaches only the parent, which stops it in order. @default false */
   readonly detached?: boolean;
+  /** Node flags before the entry point; none runs compiled JavaScript as an image does. @default TS_NODE_FLAGS */
+  readonly nodeFlags?: readonly string[];
 }
 
 const KEPT_WHEN_FORWARDED = 64 * 1024;
@@ -35,13 +37,14 @@ export class ManagedProcess {
   /** Processes started here and not yet exited, so a test harness can make sure none outlives its test file. */
   static readonly running = new Set<ManagedProcess>();
 
-  /** Starts `node <entry>` with the workspace sources and exactly the given environment (plus PATH and HOME). */
+  /** Starts `node <entry>` (with the workspace sources, unless told otherwise) and exactly the given environment (plus PATH and HOME). */
   static start(
     entry: string,
     env: Record<string, string | undefined>,
     options: ManagedProcessOptions = {},
   ): ManagedProcess {
-    const child = spawn(process.execPath, [...TS_NODE_FLAGS, entry, ...(options.args ?? [])], {
+    const nodeFlags = options.nodeFlags ?? TS_NODE_FLAGS;
+    const child = spawn(process.execPath, [...nodeFlags, entry, ...(options.args ?? [])], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: options.detached ?? false,
