@@ -79,6 +79,13 @@ describe('claiming invoices', () => {
     expect(mismatch).toMatchObject({ currency: 'EUR', customerCurrency: 'USD', chargeKey: null });
     expect(orphan).toMatchObject({ customerCurrency: null, chargeKey: null });
   });
+
+  it('keeps an unresolved key even on a mismatched invoice, so that charge is asked about, not dropped', async () => {
+    const key = randomUUID();
+    await db.query(`UPDATE invoices SET currency = 'EUR', charge_key = $2 WHERE id = $1`, [ids[0], key]);
+    const [unresolved] = await claimInvoices(db, await claimRequest({ limit: 1 }));
+    expect(unresolved).toMatchObject({ id: ids[0], chargeKey: key, resumed: true, customerCurrency: 'USD' });
+  });
 });
 
 describe('settling invoices', () => {

@@ -168,6 +168,7 @@ export class BillingEngine {
     leaseEnds: number,
     settle: (invoice: ClaimedInvoice, outcome: InvoiceOutcome, settlement: Omit<Settlement, 'id'>) => void,
   ): Promise<void> {
+    // The claim gives no key to an invoice that must never be charged: retrying cannot fix it.
     if (invoice.chargeKey === null) {
       const error =
         invoice.customerCurrency === null
