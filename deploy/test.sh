@@ -140,19 +140,21 @@ pass "invoice-app reaches payment-provider"
 
 CURL_IMAGE="$(manifest_facts image-of curl)"
 # probe <namespace> <script>: runs a short-lived curl pod that satisfies the restricted Pod
-# Security profile (which the team namespaces enforce) and prints its output.
+# Security profile (which the team namespaces enforce) and prints its output. kubectl merges
+# --overrides into the pod it generates by container name, so the container is named as the pod.
 probe() {
-  local overrides
+  local name overrides
+  name="network-probe-$RANDOM"
   overrides="$(node -e '
-    const [image, script] = process.argv.slice(1);
+    const [name, image, script] = process.argv.slice(1);
     console.log(JSON.stringify({ spec: {
       automountServiceAccountToken: false,
       securityContext: { runAsNonRoot: true, runAsUser: 10003, runAsGroup: 10003, seccompProfile: { type: "RuntimeDefault" } },
-      containers: [{ name: "probe", image, command: ["sh", "-c", script],
+      containers: [{ name, image, command: ["sh", "-c", script],
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
         resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } } }] } }));
-  ' "$CURL_IMAGE" "$2")"
-  kubectl --namespace "$1" run "network-probe-$RANDOM" --image="$CURL_IMAGE" --restart=Never --rm -i --quiet \
+  ' "$name" "$CURL_IMAGE" "$2")"
+  kubectl --namespace "$1" run "$name" --image="$CURL_IMAGE" --restart=Never --rm -i --quiet \
     --pod-running-timeout=2m --overrides="$overrides" 2>&1 || true
 }
 # The control line proves the probe itself works (DNS, the pod network); then the provider.
