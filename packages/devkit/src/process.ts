@@ -101,10 +101,11 @@ export class ManagedProcess {
     }
   }
 
-  /** Polls `url` until it answers 200; fails early with the process output if it dies. */
-  async waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  /** Polls `url` until it answers 200; fails early with the process output if it dies, or when `signal` aborts. */
+  async waitForHttp(url: string, timeoutMs = 30_000, signal?: AbortSignal): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
+      signal?.throwIfAborted();
       if (!this.running) throw new Error(`process exited before ${url} answered:\n${this.stderr}${this.stdout}`);
       const ok = await fetch(url).then(
         (response) => response.status === 200,
