@@ -33,7 +33,10 @@ export function createPool(options: PoolOptions, log: FastifyBaseLogger): pg.Poo
     keepAlive: true,
   });
   // An idle client whose server went away emits here; without a listener the process dies.
-  pool.on('error', (err) => log.warn({ err }, 'idle database connection lost'));
+  // pg-pool hangs the whole Client on the error (err.client): logging `err` would dump it.
+  pool.on('error', (err: Error & { code?: string }) =>
+    log.warn({ reason: err.message, code: err.code }, 'idle database connection lost'),
+  );
   return pool;
 }
 
