@@ -211,6 +211,8 @@ describe('a billing run', () => {
     const [expired, leased, fresh] = await someInvoices(3);
     const expiredKey = randomUUID();
     const leasedKey = randomUUID();
+    // Started first, so that the live lease is still live when the run begins.
+    const { base } = await app();
     await db.query(
       `UPDATE invoices SET claimed_by = 'dead-run', last_attempt_at = now() - interval '1 minute',
          charge_key = CASE id WHEN $1 THEN $3::uuid ELSE $4::uuid END,
@@ -218,11 +220,19 @@ describe('a billing run', () => {
        WHERE id IN ($1, $2)`,
       [expired, leased, expiredKey, leasedKey],
     );
-    const { base } = await app();
+    const { rows } = await db.query<{ ends: number }>(
+      'SELECT extract(epoch FROM claimed_until) * 1000 AS ends FROM invoices WHERE id = $1',
+      [leased],
+    );
+    let leasedChargedAt = 0;
+    provider.script = (charge) => {
+      if (charge.body.invoice_id === leased) leasedChargedAt = Date.now();
+      return { result: true };
+    };
 
     const summary = await pay(base);
     expect(summary).toMatchObject({ attempted: 3, paid: 3, resumed: 2 });
-    expect(summary.durationMs).toBeGreaterThanOrEqual(1_000);
+    expect(leasedChargedAt).toBeGreaterThanOrEqual(Number(rows[0]!.ends));
     expect(provider.chargesFor(expired!).map((charge) => charge.key)).toEqual([expiredKey]);
     expect(provider.chargesFor(leased!).map((charge) => charge.key)).toEqual([leasedKey]);
     expect(provider.chargesFor(fresh!)[0]!.key).not.toMatch(new RegExp(`${expiredKey}|${leasedKey}`));
@@ -233,8 +243,13 @@ describe('a billing run', () => {
     const instances = await Promise.all([1, 2, 3].map(() => app({ BILLING_CONCURRENCY: '4' })));
     // Charges succeed: a declined invoice may rightly be tried again by a run that began after
     // the decline, so only successes make "tried once" hold whatever the runs' start order.
+    // No answer until all three runs have filled their 4 slots, so that each takes a share
+    // however late its request arrives on a loaded machine.
+    let allBusy!: () => void;
+    const allThreeCharging = new Promise<void>((resolve) => (allBusy = resolve));
     provider.script = async () => {
-      await sleep(15);
+      if (provider.received.length >= 12) allBusy();
+      await allThreeCharging;
       return { result: true };
     };
 
@@ -254,7 +269,7 @@ describe('a billing run', () => {
     };
 
     const answer = pay(base);
-    await sleep(400);
+    await expect.poll(() => provider.received.length, { timeout: 30_000 }).toBeGreaterThan(0);
     await instance.close();
     const summary = await answer;
     expect(summary.complete).toBe(false);
@@ -271,8 +286,12 @@ describe('a billing run', () => {
   it('answers 503 when the database fails mid-run; the next run settles the rest with the same keys', async () => {
     const ids = await someInvoices(40);
     const { base } = await app({ BILLING_CONCURRENCY: '4' });
+    // The first charges are answered only once the table is gone, so the run is mid-way
+    // when the database fails, however slowly it got there.
+    let tableGone!: () => void;
+    const away = new Promise<void>((resolve) => (tableGone = resolve));
     provider.script = async () => {
-      await sleep(20);
+      await away;
       return { result: true };
     };
 
@@ -280,8 +299,9 @@ describe('a billing run', () => {
       method: 'POST',
       headers: auth,
     });
-    await sleep(100);
+    await expect.poll(() => provider.received.length, { timeout: 30_000 }).toBeGreaterThan(0);
     await db.query('ALTER TABLE invoices RENAME TO invoices_away');
+    tableGone();
     const response = await answer;
     await db.query('ALTER TABLE invoices_away RENAME TO invoices');
     expect(response.status).toBe(503);
