@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ManagedProcess, freePort } from '@billing/devkit';
 import { createTestDatabase } from '@billing/devkit/vitest';
 
@@ -23,13 +22,18 @@ async function startService(slowMs: number, shutdownTimeoutMs = 25_000) {
   return { service, base };
 }
 
+// The signal must come while the request is in flight, however slowly it reached the service.
+async function receivedSlowRequest(service: ManagedProcess) {
+  await expect.poll(() => service.stdout.includes('"url":"/slow"'), { timeout: 30_000 }).toBe(true);
+}
+
 describe('graceful shutdown', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)(
     'on %s finishes in-flight requests, refuses new ones and exits 0',
     async (signal) => {
       const { service, base } = await startService(1500);
       const inFlight = fetch(`${base}/slow`);
-      await sleep(300);
+      await receivedSlowRequest(service);
       service.child.kill(signal);
 
       const response = await inFlight;
@@ -47,7 +51,7 @@ describe('graceful shutdown', () => {
   it('exits 1 when in-flight work outlasts the shutdown bound', async () => {
     const { service, base } = await startService(60_000, 2_000);
     void fetch(`${base}/slow`).catch(() => undefined);
-    await sleep(300);
+    await receivedSlowRequest(service);
     const began = Date.now();
     service.child.kill('SIGTERM');
     const exit = await service.exited;
