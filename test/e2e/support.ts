@@ -40,8 +40,9 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
   const platform = await startPlatform({
     dataDir,
     paymentProviderPort: ports[0],
-    // Replicas listen on consecutive ports; probing each would race, so take a high random base.
-    invoiceAppPort: 20_000 + Math.floor(Math.random() * 20_000),
+    // Replicas listen on consecutive ports; probing each would race, so take a random base
+    // below Linux's ephemeral range (32768 up), where outgoing connections take their ports.
+    invoiceAppPort: 20_000 + Math.floor(Math.random() * 12_000),
     logLevel: 'warn',
     ...options,
   });
