@@ -17,7 +17,7 @@ import { Team } from './team.js';
 export interface ServiceSettings {
   /** Replicas the autoscaler keeps. @default { min: 2, max: 4 } */
   readonly replicas?: ReplicaRange;
-  /** CPU and memory. @default the Microservice defaults */
+  /** CPU and memory, field by field over MEASURED_RESOURCES. @default MEASURED_RESOURCES for memory, the Microservice defaults for CPU */
   readonly resources?: ResourceSizes;
   /** LOG_LEVEL. @default 'info' */
   readonly logLevel?: string;
@@ -54,6 +54,16 @@ export interface BillingPlatformProps {
   /** Value of `app.kubernetes.io/part-of`. @default 'billing' */
   readonly partOf?: string;
 }
+
+/**
+ * Memory of each service as `npm run bench` measured it (docs/benchmarks.md): the request is the
+ * peak resident memory after billing and listing 100,000 invoices plus a quarter, the limit twice
+ * that peak (`resourcesFromPeak` in bench/report.ts). Re-measure before changing them.
+ */
+export const MEASURED_RESOURCES = {
+  invoiceApp: { memoryRequestMebibytes: 256, memoryLimitMebibytes: 400 },
+  paymentProvider: { memoryRequestMebibytes: 160, memoryLimitMebibytes: 240 },
+} as const satisfies Record<string, ResourceSizes>;
 
 /** The platform namespace for platform-owned jobs; no team deploys there. */
 export const PLATFORM_NAMESPACE = 'billing-system';
@@ -110,6 +120,7 @@ export class BillingPlatform {
     });
     this.paymentProvider = this.service(paymentsChart, 'payment-provider', 9000, this.payments, props.paymentProvider, {
       secretEnv: { PAYMENT_PROVIDER_TOKEN: providerToken.ref('PAYMENT_PROVIDER_TOKEN') },
+      resources: MEASURED_RESOURCES.paymentProvider,
     });
 
     const invoicesChart = this.addChart('invoices');
@@ -124,6 +135,7 @@ export class BillingPlatform {
         PAYMENT_PROVIDER_TOKEN: providerToken.ref('PAYMENT_PROVIDER_TOKEN'),
         BILLING_API_TOKEN: billingToken.ref('BILLING_API_TOKEN'),
       },
+      resources: MEASURED_RESOURCES.invoiceApp,
     });
     this.paymentProvider.allowFrom(this.invoiceApp);
     // Only invoice-app: the contract lets nothing else reach payment-provider, scrapers included.
@@ -181,7 +193,7 @@ export class BillingPlatform {
     port: number,
     team: Team,
     settings: ServiceSettings = {},
-    wiring: { env?: Record<string, string>; secretEnv: Record<string, SecretKeyRef> },
+    wiring: { env?: Record<string, string>; secretEnv: Record<string, SecretKeyRef>; resources: ResourceSizes },
   ): Microservice {
     const database = this.database(chart, `${name}-db`, team);
     const service = new Microservice(chart, name, {
@@ -192,7 +204,7 @@ export class BillingPlatform {
       env: { ...wiring.env, ...settings.env },
       secretEnv: wiring.secretEnv,
       replicas: settings.replicas,
-      resources: settings.resources,
+      resources: { ...wiring.resources, ...settings.resources },
       logLevel: settings.logLevel,
       partOf: this.partOf,
     });
