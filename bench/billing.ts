@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { withAdmin, type Platform } from '@billing/devkit';
+import { cpuSince, pay, platformCpu, withPlatform, type PaySummary, type PlatformCpu } from './platform.js';
+
+/** Invoices of the throughput benchmark. */
+export const THROUGHPUT_INVOICES = 10_000;
+
+/** Invoices the sequential baseline charges: enough for a steady rate at its ~30 ms a charge. */
+export const SEQUENTIAL_INVOICES = 300;
+
+/** One billing run of invoice-app: every PENDING invoice charged, on one or more replicas at once. */
+export interface BillingRun {
+  readonly invoices: number;
+  readonly replicas: number;
+  /** From the first pay request to the last answer. */
+  readonly wallSeconds: number;
+  /** Invoices settled per second of wall time. */
+  readonly invoicesPerSecond: number;
+  /** Invoices each replica's run attempted. */
+  readonly attemptedPerReplica: number[];
+  /** CPU seconds each part used during the run. */
+  readonly cpu: PlatformCpu;
+}
+
+/** The sequential baseline: one charge, its answer, its write, then the next. */
+export interface SequentialRun {
+  readonly invoices: number;
+  readonly wallSeconds: number;
+  readonly invoicesPerSecond: number;
+}
+
+/** A measurement on the platform of a billing run, just before or after it (memory). */
+export type BillingHook = (platform: Platform) => Promise<void>;
+
+/**
+ * Bills `invoices` fresh PENDING invoices with `replicas` invoice-app processes, all asked to
+ * pay at the same moment, and checks that every invoice was paid exactly once between them.
+ */
+export async function billFresh(options: {
+  readonly invoices: number;
+  readonly replicas?: number;
+  readonly beforeBilling?: BillingHook;
+  readonly afterBilling?: BillingHook;
+}): Promise<BillingRun> {
+  const replicas = options.replicas ?? 1;
+  return withPlatform({ invoices: options.invoices, invoiceAppReplicas: replicas }, async (platform) => {
+    await options.beforeBilling?.(platform);
+    const run = await billAll(platform, options.invoices);
+    await options.afterBilling?.(platform);
+    return run;
+  });
+}
+
+/** Pays on every replica at once and times it until the last one answers. */
+async function billAll(platform: Platform, expected: number): Promise<BillingRun> {
+  const before = await platformCpu(platform);
+  const started = performance.now();
+  const summaries = await Promise.all(platform.invoiceAppUrls.map((_url, replica) => pay(platform, replica)));
+  const wallSeconds = (performance.now() - started) / 1000;
+  const cpu = cpuSince(before, await platformCpu(platform));
+  checkAllPaid(summaries, expected);
+  return {
+    invoices: expected,
+    replicas: summaries.length,
+    wallSeconds,
+    invoicesPerSecond: expected / wallSeconds,
+    attemptedPerReplica: summaries.map((summary) => summary.attempted),
+    cpu,
+  };
+}
+
+function checkAllPaid(summaries: readonly PaySummary[], expected: number): void {
+  const total = (field: keyof PaySummary) => summaries.reduce((sum, summary) => sum + summary[field], 0);
+  if (total('paid') !== expected || total('attempted') !== expected) {
+    throw new Error(`Expected ${expected} invoices paid once, got ${JSON.stringify(summaries)}`);
+  }
+}
+
+/**
+ * Charge one, then the next: what a billing service without concurrency does (Antaeus's
+ * BillingService). It reads the PENDING invoices above `afterId` from invoice-app's database,
+ * and for each one in turn asks the provider to charge it (a keep-alive connection, a fresh
+ * Idempotency-Key) and writes PAID back, one statement per invoice.
+ */
+export async function billSequentially(platform: Platform, afterId: number): Promise<SequentialRun> {
+  return withAdmin(platform.postgres.url('invoices'), async (db) => {
+    const { rows } = await db.query<{ id: number; customer_id: number; amount: string; currency: string }>(
+      `SELECT id, customer_id, amount::text AS amount, currency FROM invoices
+       WHERE status = 'PENDING' AND id > $1 ORDER BY id`,
+      [afterId],
+    );
+    const started = performance.now();
+    for (const invoice of rows) {
+      const response = await fetch(`${platform.paymentProviderUrl}/rest/v1/charge`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${platform.paymentProviderToken}`,
+          'content-type': 'application/json',
+          'idempotency-key': randomUUID(),
+        },
+        body: JSON.stringify({
+          customer_id: invoice.customer_id,
+          value: Number(invoice.amount),
+          currency: invoice.currency,
+          invoice_id: invoice.id,
+        }),
+      });
+      const answer = (await response.json()) as { result?: boolean };
+      if (answer.result !== true)
+        throw new Error(`Sequential charge of invoice ${invoice.id}: ${JSON.stringify(answer)}`);
+      await db.query(`UPDATE invoices SET status = 'PAID', paid_at = now(), updated_at = now() WHERE id = $1`, [
+        invoice.id,
+      ]);
+    }
+    const wallSeconds = (performance.now() - started) / 1000;
+    return { invoices: rows.length, wallSeconds, invoicesPerSecond: rows.length / wallSeconds };
+  });
+}
+
+export interface ThroughputResult {
+  /** The sequential baseline, over both platforms' SEQUENTIAL_INVOICES. */
+  readonly sequential: SequentialRun;
+  readonly oneReplica: BillingRun;
+  readonly threeReplicas: BillingRun;
+}
+
+/**
+ * The throughput benchmark, on two fresh platforms of the same shape, one with one invoice-app
+ * and one with three. Each is seeded with THROUGHPUT_INVOICES + SEQUENTIAL_INVOICES invoices;
+ * the sequential baseline charges the last SEQUENTIAL_INVOICES (same provider, same latency,
+ * same database), then invoice-app bills the THROUGHPUT_INVOICES left, every replica asked at
+ * the same moment.
+ */
+export async function benchmarkThroughput(): Promise<ThroughputResult> {
+  const run = (replicas: number) =>
+    withPlatform(
+      { invoices: THROUGHPUT_INVOICES + SEQUENTIAL_INVOICES, invoiceAppReplicas: replicas },
+      async (platform) => {
+        const sequential = await billSequentially(platform, THROUGHPUT_INVOICES);
+        if (sequential.invoices !== SEQUENTIAL_INVOICES) {
+          throw new Error(`The sequential baseline found ${sequential.invoices} invoices, not ${SEQUENTIAL_INVOICES}`);
+        }
+        return { sequential, billing: await billAll(platform, THROUGHPUT_INVOICES) };
+      },
+    );
+  const one = await run(1);
+  const three = await run(3);
+  const invoices = one.sequential.invoices + three.sequential.invoices;
+  const wallSeconds = one.sequential.wallSeconds + three.sequential.wallSeconds;
+  return {
+    sequential: { invoices, wallSeconds, invoicesPerSecond: invoices / wallSeconds },
+    oneReplica: one.billing,
+    threeReplicas: three.billing,
+  };
+}

@@ -1,0 +1,123 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { timeCommand, type CommandTime } from './timed-command.js';
+
+/**
+ * The cdk8s default, `app: npx ts-node main.ts`, cannot run an ES module project on Node 20:
+ * ts-node's `--esm` child process fails with ERR_UNKNOWN_FILE_EXTENSION (ts-node 10.9.2 and
+ * Node 20's off-thread loaders). The same ts-node, type-check included and reading the same
+ * tsconfig.json, runs through its ESM loader instead; that is the one change from the default.
+ */
+export const BASELINE_APP = 'node --loader ts-node/esm main.ts';
+
+/** One way of synthesizing, as a command line. */
+export interface SynthCase {
+  readonly name: string;
+  readonly command: readonly string[];
+}
+
+/**
+ * What the benchmark compares: ours, the CLI with ours, the CLI with the cdk8s default (the
+ * same cdk8s.yaml otherwise, so its validation plugin runs in both), and two that tell where
+ * the time goes: our program without npm, and the CLI with ours without validation.
+ */
+export function synthCases(outdir: (name: string) => string): SynthCase[] {
+  const cli = (name: string, ...args: string[]) => ({
+    name,
+    command: ['npx', 'cdk8s', 'synth', '--output', outdir(name), ...args],
+  });
+  return [
+    { name: 'npm run synth', command: ['npm', 'run', 'synth', '--', '--outdir', outdir('npm run synth')] },
+    {
+      name: 'node --import tsx main.ts',
+      command: ['node', '--import', 'tsx', 'main.ts', '--outdir', outdir('node --import tsx main.ts')],
+    },
+    cli('npx cdk8s synth'),
+    cli('baseline', '--app', BASELINE_APP),
+    cli('npx cdk8s synth --no-validate', '--no-validate'),
+  ];
+}
+
+/** Times of one case over the rounds, and their median. */
+export interface SynthTiming {
+  readonly name: string;
+  readonly command: string;
+  readonly runs: CommandTime[];
+  readonly median: CommandTime;
+}
+
+export interface SynthResult {
+  readonly rounds: number;
+  readonly timings: SynthTiming[];
+}
+
+/**
+ * Runs every case `rounds` times, interleaved (one of each per round, so that a busy spell on
+ * the machine hits them alike), after one warm-up of `npm run synth` that fills tsx's
+ * transform cache as any second run would find it. Each writes to a folder of its own, and
+ * every output must equal the first: the same charts, whichever way they were run.
+ */
+export async function benchmarkSynth(repoRoot: string, rounds = 3): Promise<SynthResult> {
+  const root = await mkdtemp(join(tmpdir(), 'billing-bench-synth-'));
+  try {
+    const folders = new Map<string, string>();
+    const outdir = (name: string) => {
+      const folder = join(root, name.replace(/[^a-z0-9]+/gi, '-'));
+      folders.set(name, folder);
+      return folder;
+    };
+    const cases = synthCases(outdir);
+    const env = { CDK8S_CHECK_UPGRADE: 'false' };
+    await timeCommand(cases[0]!.command, { cwd: repoRoot, env });
+
+    const runs = new Map<string, CommandTime[]>(cases.map((c) => [c.name, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const synthCase of cases) {
+        runs.get(synthCase.name)!.push(await timeCommand(synthCase.command, { cwd: repoRoot, env }));
+      }
+    }
+
+    const expected = await manifests(folders.get(cases[0]!.name)!);
+    for (const synthCase of cases.slice(1)) {
+      const actual = await manifests(folders.get(synthCase.name)!);
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+        throw new Error(`${synthCase.name} wrote other manifests than ${cases[0]!.name}: not the same charts`);
+      }
+    }
+    return {
+      rounds,
+      timings: cases.map((synthCase) => {
+        const times = runs.get(synthCase.name)!;
+        return {
+          name: synthCase.name,
+          command: synthCase.command
+            .map((arg) => (arg.includes(' ') ? `"${arg}"` : arg.replace(root, '$TMP')))
+            .join(' '),
+          runs: times,
+          median: {
+            wallSeconds: median(times.map((t) => t.wallSeconds)),
+            cpuSeconds: median(times.map((t) => t.cpuSeconds)),
+          },
+        };
+      }),
+    };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+/** Every .yaml file below `folder`, by relative path. */
+async function manifests(folder: string): Promise<Record<string, string>> {
+  const files = (await readdir(folder, { recursive: true })).filter((file) => file.endsWith('.yaml')).sort();
+  const contents: Record<string, string> = {};
+  for (const file of files) contents[relative(folder, join(folder, file))] = await readFile(join(folder, file), 'utf8');
+  if (files.length === 0) throw new Error(`No manifests in ${folder}`);
+  return contents;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import type { ApiResult, LoadRun } from '../../bench/api.js';
+import type { BillingRun } from '../../bench/billing.js';
+import type { ServiceMemory } from '../../bench/memory.js';
+import {
+  CHART_FILE,
+  manifestCovers,
+  marginalSeconds,
+  renderReport,
+  resourcesFromPeak,
+  summaryRows,
+  type BenchResults,
+} from '../../bench/report.js';
+import { childrenCpuSeconds } from '../../bench/timed-command.js';
+
+// The report writer on fixed numbers: the table, the verdicts against the issue's targets and
+// the chart. No benchmark runs here and nothing is timed.
+
+const run = (invoices: number, wallSeconds: number, replicas = 1): BillingRun => ({
+  invoices,
+  replicas,
+  wallSeconds,
+  invoicesPerSecond: invoices / wallSeconds,
+  attemptedPerReplica: replicas === 1 ? [invoices] : [3_400, 3_300, 3_300],
+  cpu: { invoiceApp: wallSeconds * 0.4, paymentProvider: wallSeconds * 0.6, postgres: wallSeconds * 0.9 },
+});
+
+const load = (requestsPerSecond: number, p99Ms: number): LoadRun => ({
+  requestsPerSecond,
+  p50Ms: p99Ms / 3,
+  p99Ms,
+  failures: 0,
+  serverCores: 0.9,
+  databaseCores: 0.5,
+});
+
+const memory = (peak: number): ServiceMemory => ({
+  idle: { rssMiB: 70, peakRssMiB: 70 },
+  afterBilling: { rssMiB: peak - 10, peakRssMiB: peak },
+  afterListing: { rssMiB: peak - 20, peakRssMiB: peak },
+  heapUsedMiB: 30,
+});
+
+const synthTiming = (name: string, wallSeconds: number) => ({
+  name,
+  command: name,
+  runs: [{ wallSeconds, cpuSeconds: wallSeconds / 2 }],
+  median: { wallSeconds, cpuSeconds: wallSeconds / 2 },
+});
+
+const api: ApiResult = {
+  routes: [
+    { route: 'GET /rest/v1/invoices/:id', bare: load(20_000, 4), service: load(12_000, 8) },
+    { route: 'GET /rest/v1/invoices?limit=100', bare: load(9_000, 9), service: load(3_000, 30) },
+  ],
+  bareMemory: { rssMiB: 60, peakRssMiB: 62 },
+};
+
+/** A run where every target is met. */
+const good: BenchResults = {
+  generatedAt: '2026-11-22 05:00 UTC',
+  machine: { cpus: 2, cpuModel: 'Test CPU', memoryGiB: 8, node: 'v20.20.2', loadAtStart: 0.5, loadAtEnd: 1.5 },
+  durationMinutes: 12.5,
+  synth: {
+    rounds: 1,
+    timings: [
+      synthTiming('npm run synth', 2),
+      synthTiming('node --import tsx main.ts', 1.5),
+      synthTiming('npx cdk8s synth', 5),
+      synthTiming('baseline', 20),
+      synthTiming('npx cdk8s synth --no-validate', 4),
+    ],
+  },
+  throughput: { sequential: run(600, 20), oneReplica: run(10_000, 5), threeReplicas: run(10_000, 4.5, 3) },
+  api,
+  memory: { invoices: 100_000, invoiceApp: memory(120), paymentProvider: memory(100) },
+  scaling: { runs: [run(1_000, 1), run(10_000, 5), run(100_000, 50)] },
+  manifests: { invoiceApp: { requestMiB: 160, limitMiB: 240 }, paymentProvider: { requestMiB: 128, limitMiB: 208 } },
+};
+
+describe('the benchmark report', () => {
+  it('has one row per target of the issue, every one met on numbers that meet them', () => {
+    const rows = summaryRows(good);
+    expect(rows.map((row) => row.verdict)).toEqual(Array(rows.length).fill('met'));
+    expect(rows.map((row) => row.figure)).toEqual([
+      '`npm run synth` vs cdk8s default',
+      '`npx cdk8s synth` vs cdk8s default',
+      'Billing 10,000 invoices, 1 replica',
+      'Billing 10,000 invoices, 3 replicas vs 1',
+      '`GET /rest/v1/invoices/:id`, 50 connections',
+      'Memory, invoice-app (peak RSS, 100,000 billed and listed)',
+      'Memory, payment-provider (peak RSS, 100,000 billed and listed)',
+      'Manifest memory requests/limits (invoice-app, payment-provider)',
+      'Scaling 1,000 to 100,000 invoices',
+    ]);
+  });
+
+  it('writes the ratios against the same-run baselines into the table', () => {
+    const { markdown } = renderReport(good);
+    expect(markdown).toContain(
+      '| `npm run synth` vs cdk8s default | 2.0 s | 20.0 s | 10.0x faster | >= 8x faster | met |',
+    );
+    expect(markdown).toContain(
+      '| Billing 10,000 invoices, 1 replica | 2,000/s | 30.0/s sequential | 66.7x | >= 1,500/s and >= 30x | met |',
+    );
+    expect(markdown).toContain('| 12,000 req/s, p99 8 ms | 20,000 req/s, p99 4 ms | 60% of bare |');
+    expect(markdown).toContain(
+      '| Memory, invoice-app (peak RSS, 100,000 billed and listed) | 120 MiB | 60 MiB bare Fastify | 2.0x bare |',
+    );
+    expect(markdown).not.toContain('**Missed');
+  });
+
+  it('marks each missed target and says why, with the measured numbers, keeping the target as it is', () => {
+    const bad: BenchResults = {
+      ...good,
+      synth: {
+        rounds: 1,
+        timings: [
+          synthTiming('npm run synth', 4),
+          synthTiming('node --import tsx main.ts', 3),
+          synthTiming('npx cdk8s synth', 10),
+          synthTiming('baseline', 20),
+          synthTiming('npx cdk8s synth --no-validate', 8),
+        ],
+      },
+      throughput: { sequential: run(600, 20), oneReplica: run(10_000, 20), threeReplicas: run(10_000, 25, 3) },
+      api: { ...api, routes: [{ ...api.routes[0]!, service: load(4_000, 25) }, api.routes[1]!] },
+      memory: { invoices: 100_000, invoiceApp: memory(190), paymentProvider: memory(100) },
+      scaling: { runs: [run(1_000, 1), run(10_000, 5), run(100_000, 95)] },
+    };
+    const rows = summaryRows(bad);
+    expect(rows.filter((row) => row.verdict === 'missed').map((row) => row.figure)).toEqual([
+      '`npm run synth` vs cdk8s default',
+      '`npx cdk8s synth` vs cdk8s default',
+      'Billing 10,000 invoices, 1 replica',
+      'Billing 10,000 invoices, 3 replicas vs 1',
+      '`GET /rest/v1/invoices/:id`, 50 connections',
+      'Memory, invoice-app (peak RSS, 100,000 billed and listed)',
+      'Manifest memory requests/limits (invoice-app, payment-provider)',
+      'Scaling 1,000 to 100,000 invoices',
+    ]);
+    const { markdown } = renderReport(bad);
+    expect(markdown).toContain('| **missed** |');
+    expect(markdown).toContain('>= 1,500/s and >= 30x');
+    expect(markdown).toContain('**Missed (rate):** 500/s against 1,500/s');
+    expect(markdown).toContain('**Missed (replicas):** three replicas reached 0.80x the rate of one');
+    expect(markdown).toContain('**Missed (by id):** 20% of the bare handler and p99 25 ms');
+    expect(markdown).toContain('**Missed (invoice-app):** peak 190 MiB against 150 MiB');
+    expect(markdown).toContain('**Missed (linear):**');
+    expect(markdown).toContain('**Missed (`npx cdk8s synth`):** 2.0x against 3x');
+  });
+
+  it('says which benchmarks did not run instead of leaving them out', () => {
+    const rows = summaryRows({ ...good, synth: undefined, memory: undefined });
+    expect(rows.filter((row) => row.verdict === 'not run')).toHaveLength(5);
+    expect(renderReport({ ...good, synth: undefined }).markdown).toContain('## Synth\n\nNot run.');
+  });
+
+  it('references a chart that is well-formed SVG with a bar per target and the scaling points', () => {
+    const { markdown, svg } = renderReport(good);
+    expect(markdown).toContain(`](${CHART_FILE})`);
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<\/svg>\n$/);
+    expect(svg.match(/<rect /g)).toHaveLength(1 + summaryRows(good).filter((row) => row.score !== undefined).length);
+    expect(svg.match(/<circle /g)).toHaveLength(3);
+    expect(svg).not.toMatch(/NaN|Infinity|undefined/);
+  });
+});
+
+describe('the figures behind the verdicts', () => {
+  it('sizes requests and limits from a peak in 16 MiB steps, and checks dist/ against a peak', () => {
+    expect(resourcesFromPeak(100)).toEqual({ requestMiB: 128, limitMiB: 208 });
+    expect(resourcesFromPeak(197)).toEqual({ requestMiB: 256, limitMiB: 400 });
+    expect(manifestCovers({ requestMiB: 192, limitMiB: 256 }, 197)).toBe(false);
+    expect(manifestCovers({ requestMiB: 256, limitMiB: 400 }, 197)).toBe(true);
+  });
+
+  it('takes the time per extra invoice between consecutive sizes', () => {
+    expect(marginalSeconds([run(1_000, 2), run(10_000, 11), run(100_000, 101)])).toEqual([0.001, 0.001]);
+  });
+
+  it("reads the children's CPU time from the shell's times output", () => {
+    expect(childrenCpuSeconds('0m0.004s 0m0.000s\n1m2.210s 0m0.160s\n')).toBeCloseTo(62.37, 5);
+    expect(() => childrenCpuSeconds('nonsense')).toThrow(/times/);
+  });
+});
