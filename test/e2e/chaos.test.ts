@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Platform } from '@billing/devkit';
 import { chargedExactlyOnce, client, startTestPlatform } from './support.js';
 
@@ -24,11 +23,17 @@ beforeAll(async () => {
 describe('billing under chaos', () => {
   it('never charges an invoice twice, and later runs finish the job', { timeout: 300_000 }, async () => {
     const runs = [0, 1, 2, 0, 1, 2].map((replica) => api.pay(replica).catch((err: Error) => err));
-    await sleep(700);
+    // Kill a replica once the runs are under way: some invoices settled, others still in flight.
+    await expect
+      .poll(async () => (await api.invoices()).some((invoice) => invoice.status === 'PAID'), {
+        timeout: 60_000,
+        interval: 50,
+      })
+      .toBe(true);
     await platform.invoiceApps[2]!.stop('SIGKILL');
     const outcomes = await Promise.all(runs);
-    // The killed replica's calls fail; the others answer with a summary.
-    expect(outcomes.filter((outcome) => !(outcome instanceof Error)).length).toBeGreaterThanOrEqual(4);
+    // The killed replica's calls fail, mid-run; the others answer with a summary.
+    expect(outcomes.filter((outcome) => outcome instanceof Error)).toHaveLength(2);
 
     await platform.startInvoiceApp(2);
     for (let round = 0; round < 60; round++) {
