@@ -1,5 +1,3 @@
-import { Readable } from 'node:stream';
-
 /** An invoice row as the API reads it. */
 export interface InvoiceRow {
   readonly id: number;
@@ -38,33 +36,4 @@ export function invoiceJson(row: InvoiceRow): string {
 /** The Antaeus customer JSON. */
 export function customerJson(row: CustomerRow): string {
   return `{"id":${row.id},"currency":"${row.currency}"}`;
-}
-
-/** Rows of one batch, or none when the table is exhausted. */
-export type BatchReader<Row extends { id: number }> = (afterId: number, limit: number) => Promise<Row[]>;
-
-/**
- * Every row as one JSON array, read in id order in batches of short keyset queries and
- * written as it is read. Memory stays at one batch whatever the table's size, and no
- * connection or transaction is held while a slow client reads: each batch borrows a pool
- * connection for one query. The first batch is read before anything is sent, so a database
- * that is down still gets a clean error answer. Rows are not one snapshot: a row updated
- * while the array is being written shows the state it had when its batch was read.
- */
-export async function jsonArrayStream<Row extends { id: number }>(
-  read: BatchReader<Row>,
-  toJson: (row: Row) => string,
-  batchSize = 2_000,
-): Promise<Readable> {
-  const first = await read(0, batchSize);
-  async function* chunks(): AsyncGenerator<string> {
-    yield '[' + first.map(toJson).join(',');
-    let rows = first;
-    while (rows.length === batchSize) {
-      rows = await read(rows.at(-1)!.id, batchSize);
-      if (rows.length > 0) yield ',' + rows.map(toJson).join(',');
-    }
-    yield ']';
-  }
-  return Readable.from(chunks(), { objectMode: false });
 }

@@ -46,8 +46,6 @@ interface ChargeRow {
   created_at: Date;
 }
 
-const PAGE_SIZE = 1000;
-
 /** The `charges` table: every charge the provider decided, in the order it decided them. */
 export class Ledger {
   constructor(private readonly db: ServiceApp['db']) {}
@@ -85,23 +83,18 @@ export class Ledger {
   }
 
   /**
-   * The ledger in id order, a page at a time, so that listing any number of charges holds one
-   * page in memory and no connection between pages. Each page is its own query: a charge
-   * committed while the listing runs may or may not appear, as with any live listing.
+   * Up to `limit` entries after `afterId`, in id order: the batches of a streamed listing
+   * (see the kit's jsonArrayStream), optionally of one invoice only.
    */
-  async *pages(filter: LedgerFilter = {}): AsyncGenerator<LedgerEntry[]> {
+  async entriesAfter(afterId: number, limit: number, filter: LedgerFilter = {}): Promise<LedgerEntry[]> {
     const byInvoice = filter.invoiceId !== undefined;
-    const sql = `SELECT id, invoice_id, customer_id, amount, currency, result, idempotency_key, created_at
-                 FROM charges WHERE id > $1 ${byInvoice ? 'AND invoice_id = $3' : ''}
-                 ORDER BY id LIMIT $2`;
-    let after = '0';
-    for (;;) {
-      const params = byInvoice ? [after, PAGE_SIZE, filter.invoiceId] : [after, PAGE_SIZE];
-      const { rows } = await this.db.query<ChargeRow>(sql, params);
-      if (rows.length > 0) yield rows.map(toEntry);
-      if (rows.length < PAGE_SIZE) return;
-      after = rows[rows.length - 1].id;
-    }
+    const { rows } = await this.db.query<ChargeRow>(
+      `SELECT id, invoice_id, customer_id, amount, currency, result, idempotency_key, created_at
+       FROM charges WHERE id > $1 ${byInvoice ? 'AND invoice_id = $3' : ''}
+       ORDER BY id LIMIT $2`,
+      byInvoice ? [afterId, limit, filter.invoiceId] : [afterId, limit],
+    );
+    return rows.map(toEntry);
   }
 }
 

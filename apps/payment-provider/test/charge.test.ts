@@ -264,13 +264,13 @@ describe('GET /rest/v1/charges', () => {
   });
 
   it.each([
-    ['?invoice_id=abc', 'querystring/invoice_id must be a positive integer'],
-    ['?invoice_id=1.5', 'querystring/invoice_id must be a positive integer'],
-    ['?invoice_id=1e3', 'querystring/invoice_id must be a positive integer'],
-    ['?invoice_id=0', 'querystring/invoice_id must be a positive integer'],
-    ['?invoice_id=-1', 'querystring/invoice_id must be a positive integer'],
-    ['?invoice_id=99999999999999999999', 'querystring/invoice_id must be a positive integer'],
-    ['?invoice_id=', 'querystring/invoice_id must be a positive integer'],
+    ['?invoice_id=abc', 'querystring/invoice_id must be integer'],
+    ['?invoice_id=1.5', 'querystring/invoice_id must be integer'],
+    ['?invoice_id=1e3', 'querystring/invoice_id must be integer'],
+    ['?invoice_id=0', 'querystring/invoice_id must be >= 1'],
+    ['?invoice_id=-1', 'querystring/invoice_id must be >= 1'],
+    ['?invoice_id=99999999999999999999', 'querystring/invoice_id must be integer'],
+    ['?invoice_id=', 'querystring/invoice_id must be integer'],
     ['?invoiceId=1', 'must not have additional properties'],
   ])('refuses the query %s with 400', async (query, error) => {
     const response = await list(query);

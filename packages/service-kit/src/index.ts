@@ -8,3 +8,4 @@ export { createService, type ServiceApp, type ServiceOptions } from './service.j
 export { requireBearerToken } from './auth.js';
 export type { FastifyPluginAsyncTypebox as RoutesPlugin } from '@fastify/type-provider-typebox';
 export { convertStrings, validatorCompiler } from './validation.js';
+export { jsonArrayStream, type BatchReader } from './json-array.js';

@@ -1,6 +1,6 @@
 import Type from 'typebox';
-import type { RoutesPlugin } from '@billing/service-kit';
-import { customerJson, jsonArrayStream, type CustomerRow } from '../representation.js';
+import { jsonArrayStream, type RoutesPlugin } from '@billing/service-kit';
+import { customerJson, type CustomerRow } from '../representation.js';
 import { IdParams } from './id-params.js';
 
 // A misspelt parameter is refused rather than silently ignored.

@@ -1,6 +1,6 @@
 import Type from 'typebox';
-import type { RoutesPlugin } from '@billing/service-kit';
-import { INVOICE_COLUMNS, invoiceJson, jsonArrayStream, type InvoiceRow } from '../representation.js';
+import { jsonArrayStream, type RoutesPlugin } from '@billing/service-kit';
+import { INVOICE_COLUMNS, invoiceJson, type InvoiceRow } from '../representation.js';
 import { IdParams, MAX_ID } from './id-params.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
