@@ -60,7 +60,8 @@ function scorePanel(bars: readonly ScoreBar[]): string[] {
     out.push(
       `<text x="${left - 8}" y="${y + 15}" text-anchor="end">${escapeXml(bar.label)}</text>`,
       `<rect x="${from.toFixed(1)}" y="${y}" width="${Math.max(to - from, 1).toFixed(1)}" height="${BAR_HEIGHT}" fill="${met ? MET : MISSED}"/>`,
-      `<text x="${(met ? to + 4 : from - 4).toFixed(1)}" y="${y + 15}" text-anchor="${met ? 'start' : 'end'}">${formatScore(bar.score)}</text>`,
+      // Right of the bar when met, right of the target line when missed: never over the labels on the left.
+      `<text x="${((met ? to : x(1)) + 4).toFixed(1)}" y="${y + 15}">${formatScore(bar.score)}</text>`,
     );
   });
   return out;
