@@ -2,7 +2,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/build/**', 'dist/**', 'imports/**', '.data/**', '.tmp/**', 'dist-helm/**', 'coverage/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/build/**',
+      'dist/**',
+      'imports/**',
+      '.data/**',
+      '.tmp/**',
+      'dist-helm/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
