@@ -27,8 +27,9 @@ export async function withPlatform<T>(
     dataDir,
     compiled: true,
     paymentProviderPort: await freePort(),
-    // Replicas listen on consecutive ports from here; a random high base keeps clear of others.
-    invoiceAppPort: 20_000 + Math.floor(Math.random() * 20_000),
+    // Replicas listen on consecutive ports from here: a random base clear of other users and below
+    // the ephemeral range (32768 and up), where outgoing connections could hold the port.
+    invoiceAppPort: 20_000 + Math.floor(Math.random() * 12_000),
     logLevel: 'info',
     paymentSuccessRate: 1,
     faultLatencyMs: FAULT_LATENCY_MS,
