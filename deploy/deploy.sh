@@ -21,6 +21,8 @@
 #                     minikube addons enable registry); registry: docker push (docker login first)
 #   TIMEOUT           how long to wait for Secrets and for each rollout (default 300s)
 set -euo pipefail
+# shellcheck source=deploy/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -28,17 +30,10 @@ MANIFESTS="${MANIFESTS:-dist}"
 TIMEOUT="${TIMEOUT:-300s}"
 STEP="${1:-all}"
 
-log() { printf '==> %s\n' "$*"; }
-die() {
-  printf 'deploy.sh: %s\n' "$*" >&2
-  exit 1
-}
-need() { command -v "$1" >/dev/null 2>&1 || die "$1 is not installed. $2"; }
-
 case "$STEP" in
   all | images | load | apply | wait) ;;
   -h | --help)
-    sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
+    usage
     exit 0
     ;;
   *) die "unknown step '$STEP'. Use one of: images, load, apply, wait (or none for all)." ;;

@@ -17,21 +17,16 @@
 #   KIND_CLUSTER     cluster name (default billing)
 #   REGISTRY_PORT    host port of the registry (default 5001, as dist/ names the images)
 set -euo pipefail
+# shellcheck source=deploy/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 KIND_CLUSTER="${KIND_CLUSTER:-billing}"
 REGISTRY_PORT="${REGISTRY_PORT:-5001}"
 REGISTRY_NAME=kind-registry
 REGISTRY_IMAGE=docker.io/library/registry:2.8.3
 
-log() { printf '==> %s\n' "$*"; }
-die() {
-  printf 'kind-up.sh: %s\n' "$*" >&2
-  exit 1
-}
-need() { command -v "$1" >/dev/null 2>&1 || die "$1 is not installed. $2"; }
-
 [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && {
-  sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
+  usage
   exit 0
 }
 

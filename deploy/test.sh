@@ -17,6 +17,9 @@
 #   MAX_PAY_RUNS     pay calls allowed to get every invoice PAID (default 20)
 #   PROBE_NAMESPACE  namespace of the outside probe pod (default billing-probe)
 set -euo pipefail
+FAILURE_PREFIX="FAILED: "
+# shellcheck source=deploy/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -25,16 +28,10 @@ LOCAL_PORT="${LOCAL_PORT:-18000}"
 MAX_PAY_RUNS="${MAX_PAY_RUNS:-20}"
 PROBE_NAMESPACE="${PROBE_NAMESPACE:-billing-probe}"
 
-log() { printf '==> %s\n' "$*"; }
 pass() { printf '    ok: %s\n' "$*"; }
-die() {
-  printf 'test.sh: FAILED: %s\n' "$*" >&2
-  exit 1
-}
-need() { command -v "$1" >/dev/null 2>&1 || die "$1 is not installed. $2"; }
 
 [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && {
-  sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
+  usage
   exit 0
 }
 
