@@ -23,13 +23,9 @@ beforeAll(async () => {
 describe('billing under chaos', () => {
   it('never charges an invoice twice, and later runs finish the job', { timeout: 300_000 }, async () => {
     const runs = [0, 1, 2, 0, 1, 2].map((replica) => api.pay(replica).catch((err: Error) => err));
-    // Kill a replica once the runs are under way: some invoices settled, others still in flight.
-    await expect
-      .poll(async () => (await api.invoices()).some((invoice) => invoice.status === 'PAID'), {
-        timeout: 60_000,
-        interval: 50,
-      })
-      .toBe(true);
+    // Kill a replica once the runs are under way: the provider has recorded charges, and the
+    // runs (seconds long under these faults) are still going.
+    await expect.poll(async () => (await api.ledger()).length > 0, { timeout: 60_000, interval: 50 }).toBe(true);
     await platform.invoiceApps[2]!.stop('SIGKILL');
     const outcomes = await Promise.all(runs);
     // The killed replica's calls fail, mid-run; the others answer with a summary.
