@@ -8,7 +8,7 @@ import { verify } from './verify.js';
  * The checks of `npm run verify` as a cdk8s validation plugin, so that `cdk8s synth` fails on a
  * violation. cdk8s hands over every manifest it finds below the output folder; each folder is one
  * environment (dist/, dist/prod/), verified on its own as `npm run verify` does.
- * verify/cdk8s-plugin.cjs loads this file for the cdk8s CLI, which can only require CommonJS.
+ * verify/cdk8s-plugin.mjs loads this file for the cdk8s CLI, which can only require JavaScript.
  */
 export class ManifestVerification implements Validation {
   async validate(context: ValidationContext): Promise<void> {

@@ -24,7 +24,7 @@ async function synth(...args: string[]): Promise<{ code: number; stdout: string;
   try {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'main.ts', '--outdir', outdir, ...flags],
+      ['run-ts.mjs', 'main.ts', '--outdir', outdir, ...flags],
       { cwd: ROOT, env, timeout: 60_000 },
     );
     return { code: 0, stdout, stderr, outdir };
