@@ -56,7 +56,12 @@ export async function databaseNow(db: pg.Pool): Promise<string> {
  * Takes up to `limit` PENDING invoices that nobody holds a live lease on and that no run has
  * touched since this run began, in id order, and leases them to this run, in one statement.
  * SKIP LOCKED lets concurrent runs on other replicas pass each other's rows instead of
- * waiting; an expired lease (its run died) is free to take. The charge key is created here,
+ * waiting; an expired lease (its run died) is free to take.
+ *
+ * The cost of a claim must not grow with the backlog: the rows are picked from invoices alone,
+ * so the LIMIT stops an id-ordered index scan after `limit` rows (a join before the LIMIT made
+ * Postgres read and sort every PENDING invoice), and `id = ANY (...)` keeps the UPDATE on the
+ * primary key where a join alone would let the planner scan the whole table. The charge key is created here,
  * in the same commit as the lease, so it is stored before any request can be sent; a key
  * left by an unfinished attempt is kept, so that charge is asked about again, not repeated.
  */
@@ -71,28 +76,29 @@ export async function claimInvoices(db: pg.Pool, claim: ClaimRequest): Promise<C
     resumed: boolean;
   }>(
     `WITH picked AS (
-       SELECT inv.id, cus.currency AS customer_currency, inv.charge_key IS NOT NULL AS resumed
-       FROM invoices inv
-       LEFT JOIN customers cus ON cus.id = inv.customer_id
-       WHERE inv.status = 'PENDING'
-         AND inv.id > $1
-         AND (inv.claimed_until IS NULL OR inv.claimed_until < now())
-         AND (inv.last_attempt_at IS NULL OR inv.last_attempt_at < $2::timestamptz)
-       ORDER BY inv.id
+       SELECT id, customer_id, charge_key IS NOT NULL AS resumed
+       FROM invoices
+       WHERE status = 'PENDING'
+         AND id > $1
+         AND (claimed_until IS NULL OR claimed_until < now())
+         AND (last_attempt_at IS NULL OR last_attempt_at < $2::timestamptz)
+       ORDER BY id
        LIMIT $3
-       FOR UPDATE OF inv SKIP LOCKED
+       FOR UPDATE SKIP LOCKED
      )
      UPDATE invoices AS i
      SET claimed_by = $4,
          claimed_until = now() + $5 * interval '1 millisecond',
          last_attempt_at = now(),
-         charge_key = CASE WHEN p.customer_currency = i.currency
+         charge_key = CASE WHEN cus.currency = i.currency
                            THEN coalesce(i.charge_key, gen_random_uuid())
                            ELSE i.charge_key END,
          updated_at = now()
      FROM picked AS p
+     LEFT JOIN customers AS cus ON cus.id = p.customer_id
      WHERE i.id = p.id
-     RETURNING i.id, i.customer_id, i.amount::text AS amount, i.currency, p.customer_currency,
+       AND i.id = ANY (ARRAY(SELECT id FROM picked))
+     RETURNING i.id, i.customer_id, i.amount::text AS amount, i.currency, cus.currency AS customer_currency,
                i.charge_key, p.resumed`,
     [claim.afterId, claim.runStartedAt, claim.limit, claim.runId, claim.leaseMs],
   );
@@ -114,7 +120,8 @@ export async function claimInvoices(db: pg.Pool, claim: ClaimRequest): Promise<C
  * lease, once the invoice is PAID or FAILED: nobody has work left on it). Each
  * write only lands if the invoice still carries the key the outcome belongs to: a run whose
  * lease ran out can then never clear a key that a newer attempt is using, which is what
- * would let two different keys (two charges) exist for one invoice.
+ * would let two different keys (two charges) exist for one invoice. `id = ANY ($2)` keeps the
+ * write on the primary key whatever the planner thinks of the batch.
  */
 export async function settleInvoices(db: pg.Pool, runId: string, settlements: readonly Settlement[]): Promise<number> {
   if (settlements.length === 0) return 0;
@@ -132,6 +139,7 @@ export async function settleInvoices(db: pg.Pool, runId: string, settlements: re
      FROM unnest($2::int[], $3::uuid[], $4::text[], $5::int[], $6::text[], $7::bool[])
           AS s(id, charge_key, status, requests, error, clear_key)
      WHERE i.id = s.id
+       AND i.id = ANY ($2::int[])
        AND i.status = 'PENDING'
        AND i.charge_key IS NOT DISTINCT FROM s.charge_key`,
     [
