@@ -11,6 +11,7 @@ import type pg from 'pg';
 import { createPool, type PoolOptions } from './database.js';
 import { healthPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
+import { RequestLogController } from './request-log.js';
 import { applyMigrations, migrationNames } from './migrations.js';
 import { validatorCompiler } from './validation.js';
 
@@ -61,6 +62,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
       base: { service: options.name },
       redact: ['req.headers.authorization'],
     },
+    logController: new RequestLogController(),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     // Accept new requests for none of the shutdown and answer keep-alive clients with 503.
     return503OnClosing: true,

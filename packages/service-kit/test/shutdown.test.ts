@@ -24,7 +24,7 @@ async function startService(slowMs: number, shutdownTimeoutMs = 25_000) {
 
 // The signal must come while the request is in flight, however slowly it reached the service.
 async function receivedSlowRequest(service: ManagedProcess) {
-  await expect.poll(() => service.stdout.includes('"url":"/slow"'), { timeout: 30_000 }).toBe(true);
+  await expect.poll(() => service.stdout.includes('slow request started'), { timeout: 30_000 }).toBe(true);
 }
 
 describe('graceful shutdown', () => {
