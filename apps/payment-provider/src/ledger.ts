@@ -56,11 +56,12 @@ export class Ledger {
    * does nothing, so exactly one row per key survives any race.
    */
   async record(charge: NewCharge): Promise<boolean> {
-    const { rowCount } = await this.db.query(
-      `INSERT INTO charges (idempotency_key, request_hash, invoice_id, customer_id, amount, currency, result)
+    const { rowCount } = await this.db.query({
+      name: 'record-charge',
+      text: `INSERT INTO charges (idempotency_key, request_hash, invoice_id, customer_id, amount, currency, result)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (idempotency_key) DO NOTHING`,
-      [
+      values: [
         charge.idempotencyKey,
         charge.requestHash,
         charge.invoiceId,
@@ -69,15 +70,16 @@ export class Ledger {
         charge.currency,
         charge.result,
       ],
-    );
+    });
     return rowCount === 1;
   }
 
   async findByIdempotencyKey(key: string): Promise<EarlierCharge | undefined> {
-    const { rows } = await this.db.query<{ request_hash: string; result: boolean }>(
-      'SELECT request_hash, result FROM charges WHERE idempotency_key = $1',
-      [key],
-    );
+    const { rows } = await this.db.query<{ request_hash: string; result: boolean }>({
+      name: 'find-charge-by-key',
+      text: 'SELECT request_hash, result FROM charges WHERE idempotency_key = $1',
+      values: [key],
+    });
     const row = rows[0];
     return row && { requestHash: row.request_hash, result: row.result };
   }
