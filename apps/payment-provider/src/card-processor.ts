@@ -25,19 +25,20 @@ export interface CardProcessorOptions {
  * first answer again and charge nothing more; the same key with another request is refused.
  */
 export class CardProcessor {
+  /**
+   * Draws taken for requests that turned out to be replays, handed to the next new charges:
+   * a plain retry then shifts nothing, and the same seed gives the same results however often
+   * clients retry. (Looking the key up before drawing would cost every charge a second statement.)
+   */
+  private readonly unusedDraws: number[] = [];
+
   constructor(private readonly options: CardProcessorOptions) {}
 
   async charge(request: ChargeRequest, idempotencyKey?: string): Promise<ChargeOutcome> {
     const { ledger, outcomes, successRate } = this.options;
     const hash = requestHash(request);
-    if (idempotencyKey !== undefined) {
-      // A plain retry is answered here without a draw, so retries do not shift the outcomes
-      // of later charges: the same seed gives the same results however often clients retry.
-      const earlier = await ledger.findByIdempotencyKey(idempotencyKey);
-      if (earlier) return answerAgain(earlier, hash);
-    }
-
-    const result = outcomes.next() < successRate;
+    const draw = this.unusedDraws.shift() ?? outcomes.next();
+    const result = draw < successRate;
     const recorded = await ledger.record({
       idempotencyKey: idempotencyKey ?? null,
       requestHash: hash,
@@ -49,10 +50,11 @@ export class CardProcessor {
     });
     if (recorded) return { kind: 'answered', result, replayed: false };
 
-    // A request with the same key was recorded between our lookup and our insert: its answer stands.
-    const winner = idempotencyKey === undefined ? undefined : await ledger.findByIdempotencyKey(idempotencyKey);
-    if (!winner) throw new Error('A charge was neither recorded nor found under its idempotency key');
-    return answerAgain(winner, hash);
+    // The key is taken (a retry, or a racing request that won): its charge's answer stands.
+    this.unusedDraws.unshift(draw);
+    const earlier = idempotencyKey === undefined ? undefined : await ledger.findByIdempotencyKey(idempotencyKey);
+    if (!earlier) throw new Error('A charge was neither recorded nor found under its idempotency key');
+    return answerAgain(earlier, hash);
   }
 }
 
