@@ -65,7 +65,7 @@ const good: BenchResults = {
     rounds: 1,
     timings: [
       synthTiming('npm run synth', 2),
-      synthTiming('node --import tsx main.ts', 1.5),
+      synthTiming('node run-ts.mjs main.ts', 1.5),
       synthTiming('npx cdk8s synth', 5),
       synthTiming('baseline', 20),
       synthTiming('npx cdk8s synth --no-validate', 4),
@@ -117,7 +117,7 @@ describe('the benchmark report', () => {
         rounds: 1,
         timings: [
           synthTiming('npm run synth', 4),
-          synthTiming('node --import tsx main.ts', 3),
+          synthTiming('node run-ts.mjs main.ts', 3),
           synthTiming('npx cdk8s synth', 10),
           synthTiming('baseline', 20),
           synthTiming('npx cdk8s synth --no-validate', 8),
