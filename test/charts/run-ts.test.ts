@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -9,12 +9,14 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // Inside the repository, so that the entry finds our node_modules as main.ts does.
 mkdirSync(join(ROOT, '.tmp'), { recursive: true });
 const work = mkdtempSync(join(ROOT, '.tmp', 'run-ts-test-'));
+const cache = join(work, 'cache');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 async function runTs(entry: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'run-ts.mjs'), entry, ...args], {
       cwd: work,
+      env: { ...process.env, RUN_TS_CACHE: cache },
       timeout: 60_000,
     });
     return { code: 0, stdout, stderr };
@@ -74,5 +76,30 @@ process.stdout.write(stringify({ own, where, version, argv: process.argv.slice(2
     const { code, stderr } = await runTs('broken.ts');
     expect(code).toBe(1);
     expect(stderr).toContain('broken.ts:1:');
+  });
+
+  it('requires the bundle it kept when nothing changed, without bundling again', async () => {
+    writeFileSync(helper, `export const where: string = import.meta.url;\nexport const version = 4;\n`);
+    expect((await runTs('entry.ts')).stdout).toContain('version: 4');
+    const [bundle] = readdirSync(cache).filter((file) => file.startsWith('entry.ts-'));
+    const kept = readFileSync(join(cache, bundle!), 'utf8');
+    const record = kept.slice(0, kept.indexOf('\n') + 1);
+    writeFileSync(join(cache, bundle!), `${record}process.stdout.write('the kept bundle');\n`);
+    expect((await runTs('entry.ts')).stdout).toBe('the kept bundle');
+  });
+
+  it('bundles afresh when a package now resolves to another place', async () => {
+    writeFileSync(helper, `export const where: string = import.meta.url;\nexport const version = 5;\n`);
+    expect((await runTs('entry.ts')).stdout).toContain('version: 5');
+    const local = join(work, 'node_modules', 'yaml');
+    mkdirSync(local, { recursive: true });
+    writeFileSync(join(local, 'package.json'), '{ "name": "yaml", "main": "index.js" }');
+    writeFileSync(join(local, 'index.js'), `exports.stringify = () => 'a yaml closer to the entry';\n`);
+    try {
+      expect((await runTs('entry.ts')).stdout).toBe('a yaml closer to the entry');
+    } finally {
+      rmSync(join(work, 'node_modules'), { recursive: true, force: true });
+    }
+    expect((await runTs('entry.ts')).stdout).toContain('version: 5');
   });
 });
