@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Ajv } from 'ajv';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Ajv, ErrorObject, Format, ValidateFunction } from 'ajv';
 import type { Check, Finding } from '../check.js';
 import { finding } from '../check.js';
 
@@ -14,7 +17,25 @@ import { finding } from '../check.js';
 // So: the same upstream schema, with ajv, closed with `additionalProperties: false` below.
 const SCHEMA_FILE = new URL('../schemas/kubernetes-1.27.0.json', import.meta.url);
 
+const requireHere = createRequire(import.meta.url);
+
+/**
+ * Compiling a validator costs about 20 ms a kind, more than the rest of the check: each is kept as
+ * ajv standalone code, in a folder named by the hash of all that decides what it does (the schema
+ * document, this file, the ajv version), so that no change to any of them can reuse a validator.
+ */
+const CACHE = fileURLToPath(new URL('../../node_modules/.cache/verify-schema/', import.meta.url));
+
 type JsonSchema = Record<string, unknown>;
+
+/** The formats the Kubernetes schema uses that ajv does not know. */
+const FORMATS: Record<string, Format> = {
+  int32: { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 },
+  int64: { type: 'number', validate: (n: number) => Number.isInteger(n) },
+  double: { type: 'number', validate: () => true },
+  byte: /^[A-Za-z0-9+/]*={0,2}$/,
+  'date-time': { type: 'string', validate: (s: string) => !Number.isNaN(Date.parse(s)) },
+};
 
 /**
  * Closes every object schema that lists its properties, the way kubeconform's `-strict` does:
@@ -38,35 +59,58 @@ function closeObjects(schema: unknown): void {
   }
 }
 
-/** Validators for each apiVersion + kind that Kubernetes 1.27 serves, compiled on first use. */
-class SchemaRegistry {
-  // validateSchema: the document is checked against the JSON Schema meta-schema by a test, not on
-  // every run. optimize: ajv's pass over the generated code costs more than it saves on one run.
-  private readonly ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false, code: { optimize: false } });
-  private readonly definitionByKind = new Map<string, string>();
-  private readonly validators = new Map<string, ValidateFunction>();
+type SchemaDocument = { definitions: Record<string, JsonSchema> };
 
-  constructor() {
-    const document = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as { definitions: Record<string, JsonSchema> };
-    for (const [name, definition] of Object.entries(document.definitions)) {
-      closeObjects(definition);
-      const kinds = definition['x-kubernetes-group-version-kind'] as
-        { group: string; version: string; kind: string }[] | undefined;
-      // DeleteOptions, WatchEvent and Status are listed under every group: they are not objects one applies.
-      if (kinds?.length === 1) {
-        const [{ group, version, kind }] = kinds as [{ group: string; version: string; kind: string }];
-        this.definitionByKind.set(`${group ? `${group}/` : ''}${version} ${kind}`, name);
-      }
+/** Definition name by `apiVersion kind`, for each kind Kubernetes 1.27 serves. */
+function servedKinds(document: SchemaDocument): Record<string, string> {
+  const served: Record<string, string> = {};
+  for (const [name, definition] of Object.entries(document.definitions)) {
+    const kinds = definition['x-kubernetes-group-version-kind'] as
+      { group: string; version: string; kind: string }[] | undefined;
+    // DeleteOptions, WatchEvent and Status are listed under every group: they are not objects one applies.
+    if (kinds?.length === 1) {
+      const [{ group, version, kind }] = kinds as [{ group: string; version: string; kind: string }];
+      served[`${group ? `${group}/` : ''}${version} ${kind}`] = name;
     }
-    this.ajv.addFormat('int32', {
-      type: 'number',
-      validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31,
-    });
-    this.ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-    this.ajv.addFormat('double', { type: 'number', validate: () => true });
-    this.ajv.addFormat('byte', /^[A-Za-z0-9+/]*={0,2}$/);
-    this.ajv.addFormat('date-time', { type: 'string', validate: (s: string) => !Number.isNaN(Date.parse(s)) });
-    this.ajv.addSchema(document, 'k8s');
+  }
+  return served;
+}
+
+/** Written whole, then renamed: a check running at the same time never reads half a file. */
+function writeWhole(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.${process.pid}`, text);
+  renameSync(`${file}.${process.pid}`, file);
+}
+
+/**
+ * Validators for each apiVersion + kind that Kubernetes 1.27 serves, loaded from the cache or
+ * compiled on first use. The 1 MB document itself is parsed only when something is not cached.
+ */
+export class SchemaRegistry {
+  private readonly text: Buffer;
+  private readonly folder: string;
+  private readonly definitionByKind: Map<string, string>;
+  private readonly validators = new Map<string, ValidateFunction>();
+  private ajv?: Ajv;
+
+  /** `cacheFolder`: where compiled validators are kept (tests use their own). */
+  constructor(schemaFile: URL = SCHEMA_FILE, cacheFolder = CACHE) {
+    this.text = readFileSync(schemaFile);
+    const digest = createHash('sha256')
+      .update(this.text)
+      .update(readFileSync(new URL(import.meta.url)))
+      .update(requireHere('ajv/package.json').version as string);
+    this.folder = join(cacheFolder, digest.digest('hex'));
+    const kindsFile = join(this.folder, 'kinds.json');
+    let kinds: Record<string, string>;
+    try {
+      kinds = JSON.parse(readFileSync(kindsFile, 'utf8')) as Record<string, string>;
+    } catch {
+      kinds = servedKinds(JSON.parse(this.text.toString('utf8')) as SchemaDocument);
+      writeWhole(kindsFile, JSON.stringify(kinds));
+    }
+    this.definitionByKind = new Map(Object.entries(kinds));
   }
 
   validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
@@ -75,7 +119,8 @@ class SchemaRegistry {
     if (!definition) return undefined;
     let validator = this.validators.get(key);
     if (!validator) {
-      validator = this.ajv.compile({ $ref: `k8s#/definitions/${definition}` });
+      const file = join(this.folder, `${key.replace(/[^A-Za-z0-9.]+/g, '_')}.cjs`);
+      validator = this.load(file) ?? this.compile(definition, file);
       this.validators.set(key, validator);
     }
     return validator;
@@ -84,6 +129,46 @@ class SchemaRegistry {
   /** The served versions of a kind, for the hint when an apiVersion is wrong. */
   versionsOf(kind: string): string[] {
     return [...this.definitionByKind.keys()].filter((key) => key.endsWith(` ${kind}`)).map((key) => key.split(' ')[0]!);
+  }
+
+  private load(file: string): ValidateFunction | undefined {
+    try {
+      const module = { exports: undefined as unknown as ValidateFunction };
+      (requireHere(file) as (formats: unknown, require: NodeRequire, module: unknown) => void)(
+        FORMATS,
+        requireHere,
+        module,
+      );
+      return module.exports;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private compile(definition: string, file: string): ValidateFunction {
+    // Loaded only here: a run that finds every validator cached does not load ajv's compiler.
+    const { _, Ajv } = requireHere('ajv') as typeof import('ajv');
+    // A CommonJS module whose exports are the function and, as `default`, the function again.
+    const standaloneCode = requireHere('ajv/dist/standalone') as typeof import('ajv/dist/standalone/index.js');
+    if (!this.ajv) {
+      const document = JSON.parse(this.text.toString('utf8')) as SchemaDocument;
+      Object.values(document.definitions).forEach(closeObjects);
+      // validateSchema: the document is checked against the JSON Schema meta-schema by a test, not
+      // on every run. optimize: ajv's pass over the generated code costs more than it saves once.
+      // source and formats: the generated code is kept, and finds the formats in `formats`.
+      this.ajv = new Ajv({
+        allErrors: true,
+        strict: false,
+        validateSchema: false,
+        code: { optimize: false, source: true, formats: _`formats` },
+        formats: FORMATS,
+      });
+      this.ajv.addSchema(document, 'k8s');
+    }
+    const validator = this.ajv.compile({ $ref: `k8s#/definitions/${definition}` });
+    const code = standaloneCode.default(this.ajv, validator);
+    writeWhole(file, `module.exports = function (formats, require, module) {\n${code}\n};\n`);
+    return validator;
   }
 }
 

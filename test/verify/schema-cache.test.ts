@@ -1,0 +1,70 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SchemaRegistry } from '../../verify/checks/schema.js';
+
+const SCHEMA = new URL('../../verify/schemas/kubernetes-1.27.0.json', import.meta.url);
+const work = mkdtempSync(join(tmpdir(), 'verify-schema-cache-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: 'b' } };
+
+/** Unknown fields the validator finds in `object`, or [] when it passes. */
+function unknownFields(registry: SchemaRegistry, object: typeof configMap & Record<string, unknown>): unknown[] {
+  const validate = registry.validatorFor(object.apiVersion, object.kind)!;
+  if (validate(object)) return [];
+  return (validate.errors ?? []).map((error) => error.params.additionalProperty);
+}
+
+/** The one folder of compiled validators below `cache`. */
+function keptFolder(cache: string): string {
+  const [folder, ...others] = readdirSync(cache);
+  expect(others).toEqual([]);
+  return join(cache, folder!);
+}
+
+describe('the compiled schema validators kept between runs', () => {
+  it('are loaded on the next run instead of compiling again', () => {
+    const cache = join(work, 'kept');
+    expect(unknownFields(new SchemaRegistry(SCHEMA, cache), { ...configMap, spc: 1 })).toEqual(['spc']);
+    const folder = keptFolder(cache);
+    expect(readdirSync(folder).sort()).toEqual(['kinds.json', 'v1_ConfigMap.cjs']);
+    // Another process would find this file: one that accepts anything shows that it is used.
+    writeFileSync(
+      join(folder, 'v1_ConfigMap.cjs'),
+      'module.exports = function (formats, require, module) { module.exports = () => true; };\n',
+    );
+    const copy = join(work, 'kept-copy');
+    cpSync(cache, copy, { recursive: true });
+    expect(unknownFields(new SchemaRegistry(SCHEMA, copy), { ...configMap, spc: 1 })).toEqual([]);
+  });
+
+  it('are compiled again when the kept file cannot be loaded', () => {
+    const cache = join(work, 'broken');
+    new SchemaRegistry(SCHEMA, cache).validatorFor('v1', 'ConfigMap');
+    writeFileSync(
+      join(keptFolder(cache), 'v1_ConfigMap.cjs'),
+      'module.exports = function (formats, require, module) {',
+    );
+    const copy = join(work, 'broken-copy');
+    cpSync(cache, copy, { recursive: true });
+    expect(unknownFields(new SchemaRegistry(SCHEMA, copy), { ...configMap, spc: 1 })).toEqual(['spc']);
+  });
+
+  it('are never used for another schema document, whatever the cache holds', () => {
+    const cache = join(work, 'shared');
+    expect(unknownFields(new SchemaRegistry(SCHEMA, cache), configMap)).toEqual([]);
+
+    const document = JSON.parse(readFileSync(SCHEMA, 'utf8')) as {
+      definitions: Record<string, { properties: Record<string, unknown> }>;
+    };
+    delete document.definitions['io.k8s.api.core.v1.ConfigMap']!.properties.data;
+    const otherSchema = join(work, 'without-config-map-data.json');
+    writeFileSync(otherSchema, JSON.stringify(document));
+
+    expect(unknownFields(new SchemaRegistry(pathToFileURL(otherSchema), cache), configMap)).toEqual(['data']);
+    expect(readdirSync(cache)).toHaveLength(2);
+  });
+});
