@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase } from '@billing/devkit/vitest';
 import type { ServiceApp } from '@billing/service-kit';
 import { seedDatabase } from '../src/seed.js';
@@ -62,6 +62,28 @@ describe('the invoice API', () => {
       const bad = await get(`/rest/v1/invoices/${id}`);
       expect(bad.status, id).toBe(400);
       expect(typeof JSON.parse(bad.text).error, id).toBe('string');
+    }
+  });
+
+  it('answers concurrent lookups from one query each batch, every client its own invoice', async () => {
+    const query = vi.spyOn(app.db, 'query');
+    // Ids repeat and some are missing: each answer must still be the one asked for.
+    const ids = Array.from({ length: 60 }, (_, n) => (n * 7) % 120);
+    try {
+      const answers = await Promise.all(ids.map((id) => app.inject(`/rest/v1/invoices/${id}`)));
+      answers.forEach((answer, n) => {
+        const id = ids[n]!;
+        if (id >= 1 && id <= 100) {
+          expect(answer.statusCode, String(id)).toBe(200);
+          expect(answer.json<Invoice>().id).toBe(id);
+        } else {
+          expect(answer.statusCode, String(id)).toBe(id === 0 ? 400 : 404);
+        }
+      });
+      expect(query.mock.calls.length).toBeGreaterThan(0);
+      expect(query.mock.calls.length).toBeLessThan(5);
+    } finally {
+      query.mockRestore();
     }
   });
 
