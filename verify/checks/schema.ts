@@ -3,7 +3,9 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as AjvModule from 'ajv';
 import type { Ajv, ErrorObject, Format, ValidateFunction } from 'ajv';
+import type * as Standalone from 'ajv/dist/standalone/index.js';
 import type { Check, Finding } from '../check.js';
 import { finding } from '../check.js';
 
@@ -147,9 +149,8 @@ export class SchemaRegistry {
 
   private compile(definition: string, file: string): ValidateFunction {
     // Loaded only here: a run that finds every validator cached does not load ajv's compiler.
-    const { _, Ajv } = requireHere('ajv') as typeof import('ajv');
-    // A CommonJS module whose exports are the function and, as `default`, the function again.
-    const standaloneCode = requireHere('ajv/dist/standalone') as typeof import('ajv/dist/standalone/index.js');
+    const { _, Ajv } = requireHere('ajv') as typeof AjvModule;
+    const { default: standaloneCode } = requireHere('ajv/dist/standalone') as typeof Standalone;
     if (!this.ajv) {
       const document = JSON.parse(this.text.toString('utf8')) as SchemaDocument;
       Object.values(document.definitions).forEach(closeObjects);
@@ -166,7 +167,7 @@ export class SchemaRegistry {
       this.ajv.addSchema(document, 'k8s');
     }
     const validator = this.ajv.compile({ $ref: `k8s#/definitions/${definition}` });
-    const code = standaloneCode.default(this.ajv, validator);
+    const code = standaloneCode(this.ajv, validator);
     writeWhole(file, `module.exports = function (formats, require, module) {\n${code}\n};\n`);
     return validator;
   }
