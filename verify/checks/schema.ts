@@ -5,7 +5,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as AjvModule from 'ajv';
 import type { Ajv, ErrorObject, Format, ValidateFunction } from 'ajv';
-import type * as Standalone from 'ajv/dist/standalone/index.js';
 import type { Check, Finding } from '../check.js';
 import { finding } from '../check.js';
 
@@ -150,7 +149,9 @@ export class SchemaRegistry {
   private compile(definition: string, file: string): ValidateFunction {
     // Loaded only here: a run that finds every validator cached does not load ajv's compiler.
     const { _, Ajv } = requireHere('ajv') as typeof AjvModule;
-    const { default: standaloneCode } = requireHere('ajv/dist/standalone') as typeof Standalone;
+    const { default: standaloneCode } = requireHere('ajv/dist/standalone') as {
+      default: (ajv: Ajv, validator: ValidateFunction) => string;
+    };
     if (!this.ajv) {
       const document = JSON.parse(this.text.toString('utf8')) as SchemaDocument;
       Object.values(document.definitions).forEach(closeObjects);
