@@ -34,13 +34,28 @@ describe('manifests', () => {
     ]);
   });
 
+  it('reads values by the YAML 1.2 core schema: dates and yes stay strings, as cdk8s meant them', () => {
+    const [manifest] = parseManifests(
+      `${configMap('c')}data: { since: 2024-01-01, enabled: yes, port: 8080, empty: ~, ratio: 0.5 }\n`,
+      'c.yaml',
+    );
+    expect(manifest!.object).toMatchObject({
+      data: { since: '2024-01-01', enabled: 'yes', port: 8080, empty: null, ratio: 0.5 },
+    });
+  });
+
   it('finds one folder per environment', () => {
     const root = folderWith({ 'a.yaml': configMap('a'), 'prod/c.yaml': configMap('c'), 'empty/readme.md': '' });
     expect(manifestFolders(root)).toEqual([root, join(root, 'prod')]);
   });
 
   it('says clearly what is wrong with a file that is not manifests', () => {
-    expect(() => parseManifests('a: [', 'bad.yaml')).toThrow(/^bad\.yaml#0: invalid YAML/);
+    expect(() => parseManifests('a: 1\n---\nb: [\n', 'bad.yaml')).toThrow(
+      'bad.yaml:4: invalid YAML: unexpected end of the stream within a flow collection',
+    );
+    expect(() => parseManifests('a: 1\na: 2\n', 'twice.yaml')).toThrow(
+      'twice.yaml:2: invalid YAML: duplicated mapping key',
+    );
     expect(() => parseManifests('just: a map\n', 'map.yaml')).toThrow(
       'map.yaml#0: not a Kubernetes object (it needs apiVersion and kind strings).',
     );
