@@ -121,7 +121,7 @@ for (const folder of ['.', 'prod']) {
 
     it('puts no Secret in the manifests, and gives each service exactly the variables it reads', () => {
       expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
-      const base = ['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'SHUTDOWN_TIMEOUT_MS'];
+      const base = ['DATABASE_URL', 'LOG_LEVEL', 'NODE_OPTIONS', 'PORT', 'SHUTDOWN_TIMEOUT_MS'];
       const invoice = podSpec(named(objects, 'Deployment', 'invoice-app', 'invoices')).containers[0];
       const invoiceVars = [
         ...base,

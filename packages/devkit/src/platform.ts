@@ -174,6 +174,14 @@ export interface Wiring {
   readonly billingApiToken?: string;
 }
 
+/**
+ * Node's flags for both services (V8 heap sizing), passed as the manifests pass them: NODE_OPTIONS
+ * in the service's environment, so that memory measured here is memory in a pod. The value is
+ * NODE_OPTIONS in charts/billing-platform.ts and the images' Dockerfiles; test/charts/node-options.test.ts
+ * fails if they drift.
+ */
+const SERVICE_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=96';
+
 // Locally the services bind 127.0.0.1 only; in a pod they bind every interface (the kit's default).
 const localOnly = (options: PlatformOptions): Environment => ({
   HOST: '127.0.0.1',
@@ -184,6 +192,7 @@ const localOnly = (options: PlatformOptions): Environment => ({
 export function paymentProviderEnvironment(options: PlatformOptions, wiring: Wiring): Environment {
   return {
     ...localOnly(options),
+    NODE_OPTIONS: SERVICE_NODE_OPTIONS,
     PORT: String(wiring.port),
     DATABASE_URL: wiring.databaseUrl,
     PAYMENT_PROVIDER_TOKEN: wiring.paymentProviderToken,
@@ -198,6 +207,7 @@ export function paymentProviderEnvironment(options: PlatformOptions, wiring: Wir
 export function invoiceAppEnvironment(options: PlatformOptions, wiring: Wiring): Environment {
   return {
     ...localOnly(options),
+    NODE_OPTIONS: SERVICE_NODE_OPTIONS,
     PORT: String(wiring.port),
     DATABASE_URL: wiring.databaseUrl,
     PAYMENT_PROVIDER_ENDPOINT: wiring.paymentProviderUrl,

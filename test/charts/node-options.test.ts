@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { invoiceAppEnvironment, paymentProviderEnvironment } from '@billing/devkit';
+import { NODE_OPTIONS } from '../../charts/billing-platform.js';
+import { APPS, loadManifests, readImageSpec, repoRoot, serviceWorkload } from '../shipping/support.js';
+
+// The memory the benchmarks measure is memory in a pod only if the services run with the same
+// node flags everywhere: the manifests, the images, and npm start / the benchmarks.
+describe('NODE_OPTIONS', () => {
+  it('sizes the V8 heap for a pod rather than the host', () => {
+    expect(NODE_OPTIONS).toMatch(/--max-semi-space-size=\d+/);
+    expect(NODE_OPTIONS).toMatch(/--max-old-space-size=\d+/);
+  });
+
+  it.each(['dist', 'dist/prod'])('is what %s gives each service, in its ConfigMap', (folder) => {
+    const manifests = loadManifests(join(repoRoot, folder));
+    for (const { name } of APPS) {
+      const { container, namespace } = serviceWorkload(manifests, name);
+      const configMaps = (container.envFrom ?? []).map((source) =>
+        manifests.find(
+          (object) =>
+            object.kind === 'ConfigMap' &&
+            object.metadata.name === source.configMapRef?.name &&
+            object.metadata.namespace === namespace,
+        ),
+      );
+      const values = configMaps.map((map) => (map as { data?: Record<string, string> } | undefined)?.data?.NODE_OPTIONS);
+      expect(values.filter((value) => value !== undefined), `${folder}: ${name}`).toEqual([NODE_OPTIONS]);
+      // A variable of the container itself would override the ConfigMap's.
+      expect((container.env ?? []).map((variable) => variable.name)).not.toContain('NODE_OPTIONS');
+    }
+  });
+
+  it.each(APPS.map(({ name }) => name))('is what the %s image runs with', (name) => {
+    expect(readImageSpec(name).env.NODE_OPTIONS).toBe(NODE_OPTIONS);
+  });
+
+  it('is what npm start and the benchmarks give both services', () => {
+    const wiring = { port: 1, databaseUrl: 'postgres://local', paymentProviderToken: 'token' };
+    expect(invoiceAppEnvironment({}, wiring).NODE_OPTIONS).toBe(NODE_OPTIONS);
+    expect(paymentProviderEnvironment({}, wiring).NODE_OPTIONS).toBe(NODE_OPTIONS);
+  });
+});
