@@ -30,15 +30,27 @@ describe('the compiled schema validators kept between runs', () => {
     const cache = join(work, 'kept');
     expect(unknownFields(new SchemaRegistry(SCHEMA, cache), { ...configMap, spc: 1 })).toEqual(['spc']);
     const folder = keptFolder(cache);
-    expect(readdirSync(folder).sort()).toEqual(['kinds.json', 'v1_ConfigMap.cjs']);
+    expect(readdirSync(folder).sort()).toEqual(['kinds.json', 'validators.cjs']);
     // Another process would find this file: one that accepts anything shows that it is used.
     writeFileSync(
-      join(folder, 'v1_ConfigMap.cjs'),
-      'module.exports = function (formats, require, module) { module.exports = () => true; };\n',
+      join(folder, 'validators.cjs'),
+      "module.exports = function (formats, require, exports) { exports['v1 ConfigMap'] = () => true; };\n",
     );
     const copy = join(work, 'kept-copy');
     cpSync(cache, copy, { recursive: true });
     expect(unknownFields(new SchemaRegistry(SCHEMA, copy), { ...configMap, spc: 1 })).toEqual([]);
+  });
+
+  it('are one module for every kind seen, a new kind compiled with those kept', () => {
+    const cache = join(work, 'growing');
+    new SchemaRegistry(SCHEMA, cache).prepare([configMap, { apiVersion: 'v1', kind: 'Service' }]);
+    const copy = join(work, 'growing-copy');
+    cpSync(cache, copy, { recursive: true });
+    const registry = new SchemaRegistry(SCHEMA, copy);
+    expect(unknownFields(registry, { ...configMap, apiVersion: 'apps/v1', kind: 'Deployment' })).toEqual(['data']);
+    const kept = readFileSync(join(keptFolder(copy), 'validators.cjs'), 'utf8');
+    const exported = [...kept.matchAll(/exports\["([^"]+)"\] =/g)].map(([, key]) => key);
+    expect(exported.sort()).toEqual(['apps/v1 Deployment', 'v1 ConfigMap', 'v1 Service']);
   });
 
   it('are compiled again when the kept file cannot be loaded', () => {
