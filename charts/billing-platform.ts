@@ -61,8 +61,8 @@ export interface BillingPlatformProps {
  * that peak (`resourcesFromPeak` in bench/report.ts). Re-measure before changing them.
  */
 export const MEASURED_RESOURCES = {
-  invoiceApp: { memoryRequestMebibytes: 256, memoryLimitMebibytes: 400 },
-  paymentProvider: { memoryRequestMebibytes: 160, memoryLimitMebibytes: 240 },
+  invoiceApp: { memoryRequestMebibytes: 176, memoryLimitMebibytes: 272 },
+  paymentProvider: { memoryRequestMebibytes: 128, memoryLimitMebibytes: 208 },
 } as const satisfies Record<string, ResourceSizes>;
 
 /**
