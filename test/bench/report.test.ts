@@ -145,7 +145,11 @@ describe('the benchmark report', () => {
     expect(markdown).toContain('**Missed (rate):** 500/s against 1,500/s');
     expect(markdown).toContain('**Missed (replicas):** three replicas reached 0.80x the rate of one');
     expect(markdown).toContain('**Missed (by id):** 20% of the bare handler and p99 25 ms');
+    // The bare handler's p99 (4 ms) is 1.6x its mean at 20,000/s: a 10 ms p99 with that tail needs 8,000/s.
+    expect(markdown).toContain('answered with p99 4 ms in the same run, 1.6x its own mean');
+    expect(markdown).toContain('needs more than 8,000 requests/s');
     expect(markdown).toContain('**Missed (invoice-app):** peak 190 MiB against 150 MiB');
+    expect(markdown).toContain('The heap flags of NODE_OPTIONS (`charts/billing-platform.ts`) bound both.');
     expect(markdown).toContain('**Missed (linear):**');
     expect(markdown).toContain('**Missed (`npx cdk8s synth`):** 2.0x against 3x');
   });
