@@ -24,8 +24,13 @@ describe('NODE_OPTIONS', () => {
             object.metadata.namespace === namespace,
         ),
       );
-      const values = configMaps.map((map) => (map as { data?: Record<string, string> } | undefined)?.data?.NODE_OPTIONS);
-      expect(values.filter((value) => value !== undefined), `${folder}: ${name}`).toEqual([NODE_OPTIONS]);
+      const values = configMaps.map(
+        (map) => (map as { data?: Record<string, string> } | undefined)?.data?.NODE_OPTIONS,
+      );
+      expect(
+        values.filter((value) => value !== undefined),
+        `${folder}: ${name}`,
+      ).toEqual([NODE_OPTIONS]);
       // A variable of the container itself would override the ConfigMap's.
       expect((container.env ?? []).map((variable) => variable.name)).not.toContain('NODE_OPTIONS');
     }
