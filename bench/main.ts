@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { format, resolveConfig } from 'prettier';
 import { parseAllDocuments } from 'yaml';
 import { benchmarkApi } from './api.js';
-import { benchmarkThroughput } from './billing.js';
+import { benchmarkThroughput, WARM_UP_INVOICES_PER_REPLICA } from './billing.js';
 import { MemoryProbe, type MemoryResult } from './memory.js';
 import { CHART_FILE, REPORT_FILE, renderReport, type BenchResults, type ManifestResources } from './report.js';
 import { benchmarkScaling, SCALING_SIZES } from './scaling.js';
@@ -61,7 +61,8 @@ async function main(): Promise<void> {
         },
         afterBilling: async () => {
           await probe!.afterBilling();
-          memory = await probe!.afterListing(Math.max(...SCALING_SIZES));
+          // The listing includes the warm-up's invoices, billed before the measured ones.
+          memory = await probe!.afterListing(Math.max(...SCALING_SIZES) + WARM_UP_INVOICES_PER_REPLICA);
         },
       },
     });
