@@ -4,12 +4,13 @@ import { join, relative } from 'node:path';
 import { timeCommand, type CommandTime } from './timed-command.js';
 
 /**
- * The cdk8s default, `app: npx ts-node main.ts`, cannot run an ES module project on Node 20:
- * ts-node's `--esm` child process fails with ERR_UNKNOWN_FILE_EXTENSION (ts-node 10.9.2 and
- * Node 20's off-thread loaders). The same ts-node, type-check included and reading the same
- * tsconfig.json, runs through its ESM loader instead; that is the one change from the default.
+ * The cdk8s default, `app: npx ts-node main.ts`. An ES module project needs ts-node's ESM
+ * loader, and ts-node's own `--esm` fails on Node 20 with ERR_UNKNOWN_FILE_EXTENSION (ts-node
+ * 10.9.2 and Node 20's off-thread loaders), so npm hands the loader to the ts-node process
+ * (`--node-options`, which leaves npm itself alone). The same ts-node, type-check included and
+ * reading the same tsconfig.json; that flag is the one change from the default.
  */
-export const BASELINE_APP = 'node --loader ts-node/esm main.ts';
+export const BASELINE_APP = "npx --node-options='--loader ts-node/esm' ts-node main.ts";
 
 /** One way of synthesizing, as a command line. */
 export interface SynthCase {
