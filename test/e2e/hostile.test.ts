@@ -140,6 +140,22 @@ async function send(base: string, probe: Probe) {
   return { status: response.status, text };
 }
 
+/**
+ * As `send`, but for a body over the services' limit the answer may be lost: Fastify answers
+ * 413 with `connection: close` rather than read the rest, and when it closes the socket while
+ * the client is still writing, the client sees EPIPE or ECONNRESET instead. Under a burst that
+ * race is real; it counts as the refusal it is. Any other failure still fails the test.
+ */
+async function sendInBurst(base: string, probe: Probe) {
+  try {
+    return await send(base, probe);
+  } catch (error) {
+    const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+    if (probe.body === hugeBody && (code === 'EPIPE' || code === 'ECONNRESET')) return { status: 413, text: '' };
+    throw error;
+  }
+}
+
 describe('hostile and malformed requests', () => {
   it('get 4xx JSON answers from invoice-app, never 5xx', async () => {
     for (const probe of invoiceAppProbes) {
@@ -163,8 +179,8 @@ describe('hostile and malformed requests', () => {
 
   it('a concurrent burst of them leaves both services serving, and nothing charged', async () => {
     const burst = Array.from({ length: 5 }, () => [
-      ...invoiceAppProbes.map((probe) => send(platform.invoiceAppUrls[0]!, probe)),
-      ...providerProbes.map((probe) => send(platform.paymentProviderUrl, probe)),
+      ...invoiceAppProbes.map((probe) => sendInBurst(platform.invoiceAppUrls[0]!, probe)),
+      ...providerProbes.map((probe) => sendInBurst(platform.paymentProviderUrl, probe)),
     ]).flat();
     const statuses = (await Promise.all(burst)).map((answer) => answer.status);
     expect(statuses.filter((status) => status < 400 || status >= 500)).toEqual([]);
