@@ -39,8 +39,8 @@ app.synth();
   return dir;
 }
 
-async function synth(dir: string): Promise<{ code: number; output: string }> {
-  const env = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
+async function synth(dir: string, caches: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
+  const env = { ...process.env, CDK8S_CHECK_UPGRADE: 'false', ...caches };
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, 'synth'], {
       cwd: dir,
@@ -69,6 +69,15 @@ describe('the cdk8s validation plugin', () => {
     expect(code, output).toBe(0);
     expect(output).toContain('Validations ended succesfully');
     expect(readdirSync(join(dir, 'dist'))).toEqual(['platform.k8s.yaml']);
+  });
+
+  it('keeps its bundle and compiled validators where RUN_TS_CACHE and VERIFY_SCHEMA_CACHE say', async () => {
+    const caches = { RUN_TS_CACHE: join(work, 'run-ts-cache'), VERIFY_SCHEMA_CACHE: join(work, 'schema-cache') };
+    const { code, output } = await synth(project(readFileSync(FIXTURE, 'utf8')), caches);
+    expect(code, output).toBe(0);
+    expect(readdirSync(caches.RUN_TS_CACHE)).toEqual([expect.stringMatching(/^cdk8s-validation\.ts-[0-9a-f]+\.cjs$/)]);
+    const [validators] = readdirSync(caches.VERIFY_SCHEMA_CACHE);
+    expect(readdirSync(join(caches.VERIFY_SCHEMA_CACHE, validators!)).sort()).toEqual(['kinds.json', 'validators.cjs']);
   });
 
   it('makes cdk8s synth fail on a violation, naming the check and the object, and leaves nothing extra', async () => {

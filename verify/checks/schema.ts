@@ -24,8 +24,12 @@ const requireHere = createRequire(import.meta.url);
  * Compiling a validator costs about 20 ms a kind, more than the rest of the check: each is kept as
  * ajv standalone code, in a folder named by the hash of all that decides what it does (the schema
  * document, this file, the ajv version), so that no change to any of them can reuse a validator.
+ * $VERIFY_SCHEMA_CACHE moves it, as $RUN_TS_CACHE moves run-ts.mjs's (the synth benchmark's
+ * first-run cases start both empty).
  */
-const CACHE = fileURLToPath(new URL('../../node_modules/.cache/verify-schema/', import.meta.url));
+const CACHE =
+  process.env.VERIFY_SCHEMA_CACHE ??
+  fileURLToPath(new URL('../../node_modules/.cache/verify-schema/', import.meta.url));
 
 type JsonSchema = Record<string, unknown>;
 
