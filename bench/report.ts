@@ -3,7 +3,7 @@ import type { BillingRun, ThroughputResult } from './billing.js';
 import { renderChart } from './chart.js';
 import type { MemoryResult, ServiceMemory } from './memory.js';
 import type { ScalingResult } from './scaling.js';
-import type { SynthResult, SynthTiming } from './synth.js';
+import { FIRST_RUN, type SynthResult, type SynthTiming } from './synth.js';
 
 /** The targets of the issue. They are what we hold ourselves to: never lowered to fit a result. */
 export const TARGETS = {
@@ -364,6 +364,7 @@ function synthSection(synth: SynthResult | undefined): string {
     `Of \`npx cdk8s synth\`'s ${fixed(cli.median.wallSeconds, 1)} s, the validation plugin (\`verify/cdk8s-plugin.mjs\`) takes`,
     `${fixed(validation, 1)} s (against \`--no-validate\`) and the CLI itself (\`npx\`, loading cdk8s-cli, starting \`node run-ts.mjs main.ts\`), ${fixed(cliOverhead, 1)} s`,
     `more than \`npm run synth\`: time that both sides pay.`,
+    ...firstRunLines(synth, baseline),
   ];
   if (cliSpeedup < TARGETS.cliSynthSpeedup) {
     lines.push(
@@ -386,6 +387,26 @@ function synthSection(synth: SynthResult | undefined): string {
     );
   }
   return lines.join('\n');
+}
+
+/** What the empty-cache cases say, when they ran: the first run after a clone costs what the caches save. */
+function firstRunLines(synth: SynthResult, baseline: SynthTiming): string[] {
+  const [ours, cli] = ['npm run synth', 'npx cdk8s synth'].map((name) =>
+    synth.timings.find((t) => t.name === `${name}${FIRST_RUN}`),
+  );
+  if (!ours || !cli) return [];
+  const ratio = (t: SynthTiming) => baseline.median.wallSeconds / t.median.wallSeconds;
+  const speedup = (t: SynthTiming, target: number) =>
+    `${fixed(ratio(t), 1)}x${ratio(t) < target ? `, below the ${target}x target` : ''}`;
+  return [
+    '',
+    `The rows with \`${FIRST_RUN.slice(2)}\` are a first run after a clone or \`npm ci\`, each given empty cache folders`,
+    '(`RUN_TS_CACHE`, `VERIFY_SCHEMA_CACHE`): run-ts.mjs bundles with esbuild and the schema check compiles its',
+    'validators, then keeps both under node_modules/.cache; a changed source is bundled afresh, so an edit costs only the',
+    `bundling. A first \`npm run synth\` takes ${fixed(ours.median.wallSeconds, 1)} s (${speedup(ours, TARGETS.npmRunSynthSpeedup)} faster than the baseline)`,
+    `and a first \`npx cdk8s synth\` ${fixed(cli.median.wallSeconds, 1)} s (${speedup(cli, TARGETS.cliSynthSpeedup)}). The summary's verdicts are of`,
+    'the runs that find the caches, as every run after the first does.',
+  ];
 }
 
 function timing(synth: SynthResult, name: string): SynthTiming {
@@ -474,7 +495,9 @@ function apiSection(api: ApiResult | undefined): string {
     '',
     '50 keep-alive connections (autocannon, in the benchmark process), 2 s of warm-up then 10 s measured per line, random',
     'ids and pages over 10,000 invoices. The bare handler is Fastify with nothing of ours (`bench/bare-fastify.mjs`: no kit,',
-    'no validation, no logging, no database), answering the same paths with bodies of the same shape and size.',
+    'no validation, no logging, no database), answering the same paths with bodies of the same shape and size. Its',
+    'invoice by id is serialized per request, as ours is; its two lists are strings built once at start, so the list',
+    'lines compare our database read and serialization of 100 or 10,000 rows against sending a constant: a floor, no target.',
     '',
     '| Route | Server | Requests/s | p50 | p99 | Failures | Cores used | Share of bare |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',

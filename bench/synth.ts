@@ -16,12 +16,22 @@ export const BASELINE_APP = "npx --node-options='--loader ts-node/esm' ts-node m
 export interface SynthCase {
   readonly name: string;
   readonly command: readonly string[];
+  /**
+   * Whether every run starts with empty caches (run-ts.mjs's bundles, the schema check's
+   * validators), as the first run after a clone or `npm ci` does.
+   * @default false
+   */
+  readonly firstRun?: boolean;
 }
+
+/** The suffix of a case that runs with empty caches. */
+export const FIRST_RUN = ', empty caches';
 
 /**
  * What the benchmark compares: ours, the CLI with ours, the CLI with the cdk8s default (the
- * same cdk8s.yaml otherwise, so its validation plugin runs in both), and two that tell where
- * the time goes: our program without npm, and the CLI with ours without validation.
+ * same cdk8s.yaml otherwise, so its validation plugin runs in both), two that tell where the
+ * time goes (our program without npm, the CLI with ours without validation), and ours again as
+ * a first run finds them, with nothing cached.
  */
 export function synthCases(outdir: (name: string) => string): SynthCase[] {
   const cli = (name: string, ...args: string[]) => ({
@@ -37,6 +47,12 @@ export function synthCases(outdir: (name: string) => string): SynthCase[] {
     cli('npx cdk8s synth'),
     cli('baseline', '--app', BASELINE_APP),
     cli('npx cdk8s synth --no-validate', '--no-validate'),
+    {
+      name: `npm run synth${FIRST_RUN}`,
+      command: ['npm', 'run', 'synth', '--', '--outdir', outdir(`npm run synth${FIRST_RUN}`)],
+      firstRun: true,
+    },
+    { ...cli(`npx cdk8s synth${FIRST_RUN}`), firstRun: true },
   ];
 }
 
@@ -74,10 +90,17 @@ export async function benchmarkSynth(repoRoot: string, rounds = 3): Promise<Synt
     for (const warmUp of cases.filter((c) => ['npm run synth', 'npx cdk8s synth'].includes(c.name)))
       await timeCommand(warmUp.command, { cwd: repoRoot, env });
 
+    // A first-run case gets empty cache folders of its own every time, and leaves the shared ones alone.
+    let emptyCaches = 0;
+    const envFor = (synthCase: SynthCase) => {
+      if (!synthCase.firstRun) return env;
+      const caches = join(root, 'caches', String(emptyCaches++));
+      return { ...env, RUN_TS_CACHE: join(caches, 'run-ts'), VERIFY_SCHEMA_CACHE: join(caches, 'verify-schema') };
+    };
     const runs = new Map<string, CommandTime[]>(cases.map((c) => [c.name, []]));
     for (let round = 0; round < rounds; round++) {
       for (const synthCase of cases) {
-        runs.get(synthCase.name)!.push(await timeCommand(synthCase.command, { cwd: repoRoot, env }));
+        runs.get(synthCase.name)!.push(await timeCommand(synthCase.command, { cwd: repoRoot, env: envFor(synthCase) }));
       }
     }
 
