@@ -41,7 +41,8 @@ export type BillingHook = (platform: Platform) => Promise<void>;
 
 /**
  * Bills `invoices` fresh PENDING invoices with `replicas` warm invoice-app processes, all asked
- * to pay at the same moment, and checks that every invoice was paid exactly once between them.
+ * to pay at the same moment, and checks that every invoice was paid exactly once between them
+ * (by their answers, and by the invoices and the provider's ledger).
  * `beforeBilling` sees the platform just started, `afterBilling` right after the measured run.
  */
 export async function billFresh(options: {
@@ -98,6 +99,7 @@ async function billAll(platform: Platform, expected: number): Promise<BillingRun
   const wallSeconds = (performance.now() - started) / 1000;
   const cpu = cpuSince(before, await platformCpu(platform));
   checkAllPaid(summaries, expected);
+  await checkChargedOnce(platform);
   return {
     invoices: expected,
     replicas: summaries.length,
@@ -112,6 +114,41 @@ function checkAllPaid(summaries: readonly PaySummary[], expected: number): void 
   const total = (field: keyof PaySummary) => summaries.reduce((sum, summary) => sum + summary[field], 0);
   if (total('paid') !== expected || total('attempted') !== expected) {
     throw new Error(`Expected ${expected} invoices paid once, got ${JSON.stringify(summaries)}`);
+  }
+}
+
+/**
+ * What the services answered is checked against what they recorded: every invoice of the
+ * platform is PAID, and the provider's ledger holds exactly one successful charge for each,
+ * of the same total amount. So no invoice was charged twice, none is PAID without a charge,
+ * and no write-back was lost, whatever the pay summaries said.
+ */
+async function checkChargedOnce(platform: Platform): Promise<void> {
+  const invoices = await withAdmin(platform.postgres.url('invoices'), async (db) => {
+    const { rows } = await db.query<{ paid: string; unpaid: string; amount: string | null }>(
+      `SELECT count(*) FILTER (WHERE status = 'PAID') AS paid, count(*) FILTER (WHERE status <> 'PAID') AS unpaid,
+              sum(amount) FILTER (WHERE status = 'PAID')::text AS amount
+       FROM invoices`,
+    );
+    return rows[0]!;
+  });
+  const ledger = await withAdmin(platform.postgres.url('payments'), async (db) => {
+    const { rows } = await db.query<{ charges: string; invoices: string; amount: string | null }>(
+      `SELECT count(*) AS charges, count(DISTINCT invoice_id) AS invoices, sum(amount)::text AS amount
+       FROM charges WHERE result`,
+    );
+    return rows[0]!;
+  });
+  const consistent =
+    invoices.unpaid === '0' &&
+    ledger.charges === invoices.paid &&
+    ledger.invoices === invoices.paid &&
+    ledger.amount === invoices.amount;
+  if (!consistent) {
+    throw new Error(
+      `Invoices (${JSON.stringify(invoices)}) and the provider's successful charges (${JSON.stringify(ledger)}) disagree: ` +
+        'every invoice should be PAID by exactly one charge of its amount',
+    );
   }
 }
 
