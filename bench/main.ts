@@ -89,10 +89,11 @@ async function main(): Promise<void> {
     api,
     memory,
     scaling,
-    manifests: {
-      invoiceApp: manifestMemory('invoice-app'),
-      paymentProvider: manifestMemory('payment-provider'),
-    },
+    manifests: ['dist', 'dist/prod'].map((folder) => ({
+      folder: `${folder}/`,
+      invoiceApp: manifestMemory(folder, 'invoice-app'),
+      paymentProvider: manifestMemory(folder, 'payment-provider'),
+    })),
   };
   const { markdown, svg } = renderReport(results);
   await mkdir(outDir, { recursive: true });
@@ -104,9 +105,9 @@ async function main(): Promise<void> {
   say(`wrote ${join(outDir, REPORT_FILE)} and ${CHART_FILE} in ${results.durationMinutes.toFixed(1)} minutes`);
 }
 
-/** The memory requests and limits of a Deployment's container in dist/ (dev, the folder kubectl applies). */
-function manifestMemory(name: string): ManifestResources {
-  const dist = join(repoRoot, 'dist');
+/** The memory requests and limits of a Deployment's container in one environment's committed manifests. */
+function manifestMemory(folder: string, name: string): ManifestResources {
+  const dist = join(repoRoot, folder);
   for (const file of readdirSync(dist).filter((f) => f.endsWith('.k8s.yaml'))) {
     for (const document of parseAllDocuments(readFileSync(join(dist, file), 'utf8'))) {
       const object = document.toJS() as {

@@ -4,7 +4,7 @@ import type { BillingRun } from '../../bench/billing.js';
 import type { ServiceMemory } from '../../bench/memory.js';
 import {
   CHART_FILE,
-  manifestCovers,
+  manifestFits,
   marginalSeconds,
   renderReport,
   resourcesFromPeak,
@@ -75,7 +75,18 @@ const good: BenchResults = {
   api,
   memory: { invoices: 100_000, invoiceApp: memory(120), paymentProvider: memory(100) },
   scaling: { runs: [run(1_000, 1), run(10_000, 5), run(100_000, 50)] },
-  manifests: { invoiceApp: { requestMiB: 160, limitMiB: 240 }, paymentProvider: { requestMiB: 128, limitMiB: 208 } },
+  manifests: [
+    {
+      folder: 'dist/',
+      invoiceApp: { requestMiB: 160, limitMiB: 240 },
+      paymentProvider: { requestMiB: 128, limitMiB: 208 },
+    },
+    {
+      folder: 'dist/prod/',
+      invoiceApp: { requestMiB: 160, limitMiB: 240 },
+      paymentProvider: { requestMiB: 128, limitMiB: 208 },
+    },
+  ],
 };
 
 describe('the benchmark report', () => {
@@ -152,6 +163,26 @@ describe('the benchmark report', () => {
     expect(markdown).toContain('The heap flags of NODE_OPTIONS (`charts/billing-platform.ts`) bound both.');
     expect(markdown).toContain('**Missed (linear):**');
     expect(markdown).toContain('**Missed (`npx cdk8s synth`):** 2.0x against 3x');
+    expect(markdown).toContain('**Missed (dist/ invoice-app):** 160Mi / 240Mi is not set from the peak');
+    expect(markdown).toContain('**Missed (dist/prod/ invoice-app):**');
+  });
+
+  it('misses the replica target when one replica barely shared the work, and by id when requests failed', () => {
+    const lopsided: BillingRun = { ...run(10_000, 4, 3), attemptedPerReplica: [5_000, 4_500, 500] };
+    const unfair: BenchResults = {
+      ...good,
+      throughput: { ...good.throughput!, threeReplicas: lopsided },
+      api: { ...api, routes: [{ ...api.routes[0]!, service: { ...load(12_000, 8), failures: 3 } }, api.routes[1]!] },
+    };
+    const rows = summaryRows(unfair);
+    expect(rows.filter((row) => row.verdict === 'missed').map((row) => row.figure)).toEqual([
+      'Billing 10,000 invoices, 3 replicas vs 1',
+      '`GET /rest/v1/invoices/:id`, 50 connections',
+    ]);
+    expect(rows.find((row) => row.figure.includes('3 replicas'))!.ratio).toBe('1.25x, smallest share 15%');
+    const { markdown } = renderReport(unfair);
+    expect(markdown).toContain('**Missed (sharing):** one replica charged only 15% of an even share');
+    expect(markdown).toContain('**Missed (by id, failures):** 3 requests got no 2xx answer');
   });
 
   it('reports the first runs, with empty caches, against the same baseline when they ran', () => {
@@ -173,7 +204,9 @@ describe('the benchmark report', () => {
     );
     expect(markdown).toContain('A first `npm run synth` takes 2.5 s (8.0x faster than the baseline)');
     expect(markdown).toContain('a first `npx cdk8s synth` 8.0 s (2.5x, below the 3x target).');
-    expect(summaryRows(withFirstRuns)).toEqual(summaryRows(good));
+    const [npmRow, cliRow] = summaryRows(withFirstRuns);
+    expect(npmRow).toMatchObject({ measured: '2.0 s (first run 2.5 s)', ratio: '10.0x faster (first run 8.0x)' });
+    expect(cliRow).toMatchObject({ ratio: '4.0x faster (first run 2.5x)', verdict: 'met' });
   });
 
   it('says which benchmarks did not run instead of leaving them out', () => {
@@ -196,8 +229,14 @@ describe('the figures behind the verdicts', () => {
   it('sizes requests and limits from a peak in 16 MiB steps, and checks dist/ against a peak', () => {
     expect(resourcesFromPeak(100)).toEqual({ requestMiB: 128, limitMiB: 208 });
     expect(resourcesFromPeak(197)).toEqual({ requestMiB: 256, limitMiB: 400 });
-    expect(manifestCovers({ requestMiB: 192, limitMiB: 256 }, 197)).toBe(false);
-    expect(manifestCovers({ requestMiB: 256, limitMiB: 400 }, 197)).toBe(true);
+    expect(manifestFits({ requestMiB: 192, limitMiB: 256 }, 197)).toBe(false);
+    expect(manifestFits({ requestMiB: 256, limitMiB: 400 }, 197)).toBe(true);
+    // Oversized is not set from the figures either.
+    expect(manifestFits({ requestMiB: 512, limitMiB: 400 }, 197)).toBe(false);
+    expect(manifestFits({ requestMiB: 256, limitMiB: 1024 }, 197)).toBe(false);
+    for (const peak of [64, 100, 130, 197, 400]) {
+      expect(manifestFits(resourcesFromPeak(peak), peak), `peak ${peak}`).toBe(true);
+    }
   });
 
   it('takes the time per extra invoice between consecutive sizes', () => {
