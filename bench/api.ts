@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { freePort, ManagedProcess, type Platform } from '@billing/devkit';
+import { freePort, ManagedProcess, SERVICE_NODE_OPTIONS, type Platform } from '@billing/devkit';
 import { cpuSeconds, postgresCpuSeconds, processMemory, withPlatform, type ProcessMemory } from './platform.js';
 
 /** Invoices in the database (and in the bare server's list). */
@@ -59,7 +59,8 @@ export async function benchmarkApi(): Promise<ApiResult> {
   const port = await freePort();
   const bare = ManagedProcess.start(
     bareServer,
-    { PORT: String(port), INVOICES: String(API_INVOICES) },
+    // The services' heap flags, so that its rate and its memory are a Node process sized as theirs are.
+    { PORT: String(port), INVOICES: String(API_INVOICES), NODE_OPTIONS: SERVICE_NODE_OPTIONS },
     { nodeFlags: [], onOutput: () => undefined },
   );
   try {

@@ -5,6 +5,7 @@ export {
   entryPoints,
   invoiceAppEnvironment,
   paymentProviderEnvironment,
+  SERVICE_NODE_OPTIONS,
   startPlatform,
   type Environment,
   type Platform,

@@ -180,7 +180,7 @@ export interface Wiring {
  * NODE_OPTIONS in charts/billing-platform.ts and the images' Dockerfiles; test/charts/node-options.test.ts
  * fails if they drift.
  */
-const SERVICE_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=96';
+export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=96';
 
 // Locally the services bind 127.0.0.1 only; in a pod they bind every interface (the kit's default).
 const localOnly = (options: PlatformOptions): Environment => ({
