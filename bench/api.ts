@@ -52,8 +52,8 @@ function randomId(): number {
 
 /**
  * The API benchmark: each route under CONNECTIONS keep-alive connections (autocannon, in this
- * process), first on the bare Fastify server, then on invoice-app with API_INVOICES invoices,
- * in the same run on the same machine.
+ * process), on the bare Fastify server and right after on invoice-app with API_INVOICES
+ * invoices, in the same run on the same machine.
  */
 export async function benchmarkApi(): Promise<ApiResult> {
   const port = await freePort();
@@ -66,39 +66,30 @@ export async function benchmarkApi(): Promise<ApiResult> {
   try {
     const bareUrl = `http://127.0.0.1:${port}`;
     await bare.waitForHttp(`${bareUrl}/rest/health`);
-    const bareRuns: LoadRun[] = [];
-    for (const { path } of ROUTES) {
-      bareRuns.push(
-        await load(
-          bareUrl,
-          path,
-          () => cpuSeconds(bare.child.pid!),
-          async () => 0,
-        ),
-      );
-    }
-    const bareMemory = await processMemory(bare.child.pid!);
-
-    const serviceRuns = await withPlatform({ invoices: API_INVOICES }, async (platform: Platform) => {
+    // Both servers are up, each idle while the other is loaded: a route's two runs follow each
+    // other, so that a busy spell on the machine hits a pair rather than one side.
+    return await withPlatform({ invoices: API_INVOICES }, async (platform: Platform) => {
       const app = platform.invoiceApps[0]!.child.pid!;
-      const runs: LoadRun[] = [];
-      for (const { path } of ROUTES) {
-        runs.push(
-          await load(
+      const routes: RouteComparison[] = [];
+      for (const { route, path } of ROUTES) {
+        routes.push({
+          route,
+          bare: await load(
+            bareUrl,
+            path,
+            () => cpuSeconds(bare.child.pid!),
+            async () => 0,
+          ),
+          service: await load(
             platform.invoiceAppUrls[0]!,
             path,
             () => cpuSeconds(app),
             () => postgresCpuSeconds(platform),
           ),
-        );
+        });
       }
-      return runs;
+      return { routes, bareMemory: await processMemory(bare.child.pid!) };
     });
-
-    return {
-      routes: ROUTES.map(({ route }, index) => ({ route, bare: bareRuns[index]!, service: serviceRuns[index]! })),
-      bareMemory,
-    };
   } finally {
     await bare.stop();
   }
