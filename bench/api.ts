@@ -1,7 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort, ManagedProcess, SERVICE_NODE_OPTIONS, type Platform } from '@billing/devkit';
-import { cpuSeconds, postgresCpuSeconds, processMemory, withPlatform, type ProcessMemory } from './platform.js';
+import {
+  cpuSeconds,
+  postgresCpuSeconds,
+  processMemory,
+  untilQuiet,
+  withPlatform,
+  type ProcessMemory,
+} from './platform.js';
 
 /** Invoices in the database (and in the bare server's list). */
 export const API_INVOICES = 10_000;
@@ -108,6 +115,7 @@ async function load(
       { method: 'GET' as const, setupRequest: (request: autocannon.Request) => ({ ...request, path: path() }) },
     ],
   };
+  await untilQuiet();
   await autocannon({ ...options, duration: WARMUP_SECONDS });
   const [serverBefore, databaseBefore] = [await serverCpu(), await databaseCpu()];
   const result = await autocannon({ ...options, duration: DURATION_SECONDS });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { withAdmin, type Platform } from '@billing/devkit';
-import { cpuSince, pay, platformCpu, withPlatform, type PaySummary, type PlatformCpu } from './platform.js';
+import { cpuSince, pay, platformCpu, untilQuiet, withPlatform, type PaySummary, type PlatformCpu } from './platform.js';
 
 /** Invoices of the throughput benchmark. */
 export const THROUGHPUT_INVOICES = 10_000;
@@ -93,6 +93,7 @@ async function addPendingInvoices(platform: Platform, count: number): Promise<vo
 
 /** Pays on every replica at once and times it until the last one answers. */
 async function billAll(platform: Platform, expected: number): Promise<BillingRun> {
+  await untilQuiet();
   const before = await platformCpu(platform);
   const started = performance.now();
   const summaries = await Promise.all(platform.invoiceAppUrls.map((_url, replica) => pay(platform, replica)));

@@ -142,3 +142,28 @@ export function cpuSince(before: PlatformCpu, after: PlatformCpu): PlatformCpu {
     postgres: after.postgres - before.postgres,
   };
 }
+
+/** Busy cores (of all of them) below which the machine counts as quiet. */
+const QUIET_BUSY_CORES = 0.25;
+
+/**
+ * Waits until the machine is quiet: less than QUIET_BUSY_CORES busy over half a second, by
+ * /proc/stat. What a previous run leaves behind (a Postgres shutting down, its data folder being
+ * removed, the kernel writing back what it wrote) would otherwise land in whatever is measured
+ * next, on one side of a comparison only. Gives up after `timeoutMs` and lets the run go on.
+ */
+export async function untilQuiet(timeoutMs = 20_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  const sample = async () => {
+    const cpu = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: idle and iowait are the not-busy ones.
+    return { busy: cpu.slice(0, 8).reduce((sum, ticks) => sum + ticks, 0) - cpu[3]! - cpu[4]!, at: performance.now() };
+  };
+  while (performance.now() < deadline) {
+    const before = await sample();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = await sample();
+    const busyCores = (after.busy - before.busy) / CLOCK_TICKS_PER_SECOND / ((after.at - before.at) / 1000);
+    if (busyCores < QUIET_BUSY_CORES) return;
+  }
+}

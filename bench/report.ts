@@ -705,6 +705,8 @@ function methodSection(): string {
 - Billing runs use a fresh platform each; the API benchmark one more with 10,000 PENDING invoices.
 - After every billing run the invoices and the provider's ledger are compared: every invoice PAID, by exactly one
   successful charge of its amount. A run that breaks that fails the benchmark instead of reporting a rate.
+- Each billing run and each API load starts once the machine is quiet (under a quarter of a core busy for half a
+  second, waiting 20 s at most), so that what the previous run left behind does not land on one side of a comparison.
 - CPU seconds are read from /proc for each process (Postgres: the postmaster, its backends and its reaped children).
 - Nothing here is part of \`npm test\`; \`test/bench/report.test.ts\` checks this report's table and verdicts on fixed
   numbers.`;
