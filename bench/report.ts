@@ -249,6 +249,29 @@ export function manifestFits(manifest: ManifestResources, peak: number): boolean
   return within(manifest.requestMiB, TARGETS.requestOfPeak) && within(manifest.limitMiB, TARGETS.limitOfPeak);
 }
 
+/** The two services, by their names and their keys in MemoryResult and EnvironmentResources. */
+const SERVICES = [
+  ['invoice-app', 'invoiceApp'],
+  ['payment-provider', 'paymentProvider'],
+] as const;
+
+/** A container whose memory is not set from its service's measured peak. */
+interface Misfit {
+  readonly folder: string;
+  readonly name: string;
+  readonly manifest: ManifestResources;
+  readonly peak: number;
+}
+
+/** Every container, in every environment, whose memory does not fit its service's peak. */
+function misfits(memory: MemoryResult, manifests: readonly EnvironmentResources[]): Misfit[] {
+  return manifests.flatMap(({ folder, ...resources }) =>
+    SERVICES.map(([name, key]) => ({ folder, name, manifest: resources[key], peak: peakMiB(memory[key]) })).filter(
+      (container) => !manifestFits(container.manifest, container.peak),
+    ),
+  );
+}
+
 function memoryRows(results: BenchResults): Row[] {
   const target = `< ${TARGETS.memoryMiB} MiB each`;
   const { memory, api, manifests } = results;
@@ -257,11 +280,8 @@ function memoryRows(results: BenchResults): Row[] {
     rows.push(notRun('Memory, invoice-app', target), notRun('Memory, payment-provider', target));
   } else {
     const bare = api?.bareMemory.rssMiB;
-    for (const [name, service] of [
-      ['invoice-app', memory.invoiceApp],
-      ['payment-provider', memory.paymentProvider],
-    ] as const) {
-      const peak = peakMiB(service);
+    for (const [name, key] of SERVICES) {
+      const peak = peakMiB(memory[key]);
       rows.push({
         figure: `Memory, ${name} (peak RSS, ${number(memory.invoices)} billed and listed)`,
         measured: `${fixed(peak, 0)} MiB`,
@@ -276,13 +296,8 @@ function memoryRows(results: BenchResults): Row[] {
   const range = (r: { min: number; max: number }) => `${r.min}x-${r.max}x peak`;
   const requestsTarget = `request ${range(TARGETS.requestOfPeak)}, limit ${range(TARGETS.limitOfPeak)}`;
   if (!memory || !manifests) {
-    rows.push(notRun('Manifest memory requests from these figures', requestsTarget));
+    rows.push(notRun('Manifest memory requests/limits (invoice-app, payment-provider)', requestsTarget));
   } else {
-    const fits = manifests.every(
-      (environment) =>
-        manifestFits(environment.invoiceApp, peakMiB(memory.invoiceApp)) &&
-        manifestFits(environment.paymentProvider, peakMiB(memory.paymentProvider)),
-    );
     const show = (m: ManifestResources) => `${m.requestMiB}/${m.limitMiB} Mi`;
     rows.push({
       figure: 'Manifest memory requests/limits (invoice-app, payment-provider)',
@@ -290,7 +305,7 @@ function memoryRows(results: BenchResults): Row[] {
       baseline: '-',
       ratio: '-',
       target: requestsTarget,
-      verdict: verdict(fits),
+      verdict: verdict(misfits(memory, manifests).length === 0),
     });
   }
   return rows;
@@ -588,10 +603,7 @@ function memoryCells(memory: ServiceMemory): string {
 function memorySection(results: BenchResults): string {
   const { memory, api, manifests } = results;
   if (!memory) return '## Memory\n\nNot run.';
-  const services = [
-    ['invoice-app', memory.invoiceApp, manifests?.[0]?.invoiceApp],
-    ['payment-provider', memory.paymentProvider, manifests?.[0]?.paymentProvider],
-  ] as const;
+  const services = SERVICES.map(([name, key]) => [name, memory[key], manifests?.[0]?.[key]] as const);
   const lines = [
     '## Memory',
     '',
@@ -615,19 +627,13 @@ function memorySection(results: BenchResults): string {
     'Suggested sizes: the request reserves the peak plus a quarter, the limit allows twice the peak; in 16 MiB steps',
     '(`resourcesFromPeak` in `bench/report.ts`).',
   ];
-  for (const environment of manifests ?? []) {
-    for (const [name, service, manifest] of [
-      ['invoice-app', memory.invoiceApp, environment.invoiceApp],
-      ['payment-provider', memory.paymentProvider, environment.paymentProvider],
-    ] as const) {
-      if (manifestFits(manifest, peakMiB(service))) continue;
-      const suggested = resourcesFromPeak(peakMiB(service));
-      lines.push(
-        '',
-        `**Missed (${environment.folder} ${name}):** ${manifest.requestMiB}Mi / ${manifest.limitMiB}Mi is not set from the peak`,
-        `of ${fixed(peakMiB(service), 0)} MiB; ${suggested.requestMiB}Mi / ${suggested.limitMiB}Mi would be (\`charts/billing-platform.ts\`).`,
-      );
-    }
+  for (const { folder, name, manifest, peak } of misfits(memory, manifests ?? [])) {
+    const suggested = resourcesFromPeak(peak);
+    lines.push(
+      '',
+      `**Missed (${folder} ${name}):** ${manifest.requestMiB}Mi / ${manifest.limitMiB}Mi is not set from the peak`,
+      `of ${fixed(peak, 0)} MiB; ${suggested.requestMiB}Mi / ${suggested.limitMiB}Mi would be (\`charts/billing-platform.ts\`).`,
+    );
   }
   for (const [name, service] of services) {
     const peak = peakMiB(service);
