@@ -520,8 +520,8 @@ function throughputSection(throughput: ThroughputResult | undefined, cpus: numbe
     lines.push(
       '',
       `**Missed (sharing):** one replica charged only ${percent(smallestShare(threeReplicas))} of an even share`,
-      `(${threeReplicas.attemptedPerReplica.map(number).join(' / ')} invoices): the others claimed the work before it did, so`,
-      'the run measured fewer replicas than it started.',
+      `(${threeReplicas.attemptedPerReplica.map(number).join(' / ')} invoices), so the rate above is not`,
+      "of three replicas sharing the work; the replicas' logs say what kept that one from claiming its part.",
     );
   }
   if (replicaRatio < TARGETS.replicaRatio) {
