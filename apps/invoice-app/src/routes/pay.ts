@@ -15,7 +15,7 @@ export interface PayRoutesOptions {
  * whatever the run could not record, the next run resumes with the same idempotency keys.
  */
 export const payRoutes: RoutesPlugin<PayRoutesOptions> = async (scope, { token, engine }) => {
-  await requireBearerToken(scope, token);
+  await requireBearerToken(scope, token, { tokenName: 'BILLING_API_TOKEN' });
   scope.post('/rest/v1/invoices/pay', async (_request, reply) => {
     try {
       return await engine.run(() => scope.isShuttingDown);
