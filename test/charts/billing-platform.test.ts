@@ -275,7 +275,7 @@ describe('extending the platform', () => {
       const app = createPlatformApp({ outdir });
       const platform = new BillingPlatform(app, { registry: new ImageRegistry('registry.test', '2.0.0') });
 
-      // The lines a platform engineer writes (the README shows the same):
+      // The lines a platform engineer writes (docs/constructs.md shows the same):
       const ledger = platform.addTeam('ledger');
       const chart = platform.addChart('ledger');
       const database = new Postgres(chart, 'ledger-db', { namespace: ledger.namespace });
