@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Image, Microservice, NetworkPeer, PublicApi, type PublicApiProps } from '../../charts/index.js';
-import { only, synth, testChart } from './helpers.js';
+import { only, synth, testChart } from '../../charts/index.js';
 
 function build(props: Partial<PublicApiProps> = {}) {
   const chart = testChart();

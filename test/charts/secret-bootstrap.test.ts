@@ -9,8 +9,16 @@ import {
   SecretValue,
   type SecretBootstrapProps,
 } from '../../charts/index.js';
-import { all, only, podSpec, restrictedViolations, synth, testChart, type Manifest } from './helpers.js';
-import { allows } from './rbac.js';
+import {
+  all,
+  only,
+  podSpec,
+  restrictedViolations,
+  roleAllows as allows,
+  synth,
+  testChart,
+  type Manifest,
+} from '../../charts/index.js';
 
 describe('SecretValue and GeneratedSecret', () => {
   it('records recipes, never values', () => {
@@ -102,7 +110,10 @@ describe('SecretBootstrap', () => {
         '/bootstrap/bootstrap-secrets.mjs',
         '/bootstrap/secrets.json',
       ]);
-      expect(pod.volumes).toEqual([{ name: 'bootstrap', configMap: { name: 'secret-bootstrap' } }]);
+      expect(pod.volumes).toEqual([
+        { name: 'bootstrap', configMap: { name: 'secret-bootstrap' } },
+        { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+      ]);
     }
   });
 
