@@ -18,11 +18,11 @@ export const PLATFORM_NAMESPACE = 'billing-system';
 
 /** What an environment decides for one service, whoever registered it. */
 export interface ServiceSettings {
-  /** Replicas the autoscaler keeps. @default what the service was registered with */
+  /** Replicas the autoscaler keeps. @default { min: 2, max: 4 }, or what the service was registered with */
   readonly replicas?: ReplicaRange;
-  /** CPU and memory, field by field over what the service was registered with. @default those */
+  /** CPU and memory, field by field over what the service was registered with. @default the Microservice defaults */
   readonly resources?: ResourceSizes;
-  /** LOG_LEVEL. @default what the service was registered with */
+  /** LOG_LEVEL. @default 'info', or what the service was registered with */
   readonly logLevel?: string;
   /** Extra plain settings (e.g. seeding in dev), over the registered ones. @default none */
   readonly env?: Record<string, string>;
@@ -64,8 +64,8 @@ export interface ServiceToken {
   readonly secretName?: string;
 }
 
-/** Properties of a service registered on the platform. */
-export interface ServiceProps {
+/** Properties of a service registered on the platform; the environment's `services[name]` settings win over them. */
+export interface ServiceProps extends ServiceSettings {
   /** The team that owns it: it runs in that team's namespace. */
   readonly team: string;
   /** The port it listens on (PORT, and its Service's port). */
@@ -76,16 +76,6 @@ export interface ServiceProps {
   readonly database?: boolean;
   /** The bearer token its callers send: generated in the cluster, read by the service, handed to callers by connect. @default none */
   readonly token?: ServiceToken;
-  /** Plain settings. @default none */
-  readonly env?: Record<string, string>;
-  /** Settings from Secrets, by variable name. @default none */
-  readonly secretEnv?: Record<string, SecretKeyRef>;
-  /** Replicas the autoscaler keeps. @default { min: 2, max: 4 } */
-  readonly replicas?: ReplicaRange;
-  /** CPU and memory. @default the Microservice defaults */
-  readonly resources?: ResourceSizes;
-  /** LOG_LEVEL. @default 'info' */
-  readonly logLevel?: string;
   /** NODE_OPTIONS, for a service on the service kit; `false` for one that is not a Node service. @default NODE_OPTIONS */
   readonly nodeOptions?: string | false;
 }
@@ -184,7 +174,8 @@ export class Platform {
     if (this.serviceRegistry.has(name)) throw new Error(`Service '${name}' is already registered. Pick another name.`);
     const { team, chart } = this.teamEntry(props.team);
     const settings = this.props.services?.[name] ?? {};
-    if (!props.database && settings.externalDatabase) {
+    const externalDatabase = settings.externalDatabase ?? props.externalDatabase;
+    if (!props.database && externalDatabase) {
       throw new Error(
         `Service '${name}' has an externalDatabase setting but no database. Register it with database: true.`,
       );
@@ -201,7 +192,7 @@ export class Platform {
       namespace: team.namespace,
       image: props.image ?? this.registry.image(name),
       port: props.port,
-      database: props.database ? this.database(chart, name, team, settings.externalDatabase) : undefined,
+      database: props.database ? this.database(chart, name, team, externalDatabase) : undefined,
       env: { ...(nodeOptions === false ? {} : { NODE_OPTIONS: nodeOptions }), ...props.env, ...settings.env },
       secretEnv: {
         ...(token && props.token ? { [props.token.variable]: token.ref(props.token.variable) } : {}),
