@@ -10,6 +10,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type pg from 'pg';
 import { AllowedMethods } from './allowed-methods.js';
 import { createPool, type PoolOptions } from './database.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-outage.js';
 import { healthPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
 import { RequestLogController } from './request-log.js';
@@ -102,6 +103,14 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
     if (methodNotAllowed(request, reply)) return;
     void reply.code(404).send({ error: `Route ${request.method} ${request.url} not found` });
   });
+  // Every 503 says when to try again, whichever route answered it (a billing run stopped by the
+  // database answers its own).
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (reply.statusCode === 503 && !reply.hasHeader('retry-after')) {
+      void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    }
+    done(null, payload);
+  });
 
   const pool = createPool(
     { ...options.pool, connectionString: options.databaseUrl, applicationName: options.name },
@@ -131,6 +140,15 @@ function errorHandler(error: FastifyError, request: FastifyRequest, reply: Fasti
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     return reply.code(status).send({ error: error.message });
+  }
+  // A database that is away is not the service failing: the client may retry, and every route
+  // says so the same way, those added later included.
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ reason: error.message, code: error.code }, 'database unavailable');
+    return reply
+      .code(503)
+      .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+      .send({ error: `The database is unavailable right now; retry in ${DATABASE_RETRY_AFTER_SECONDS} s` });
   }
   request.log.error({ err: error }, 'request failed');
   // A deliberate 5xx (503 from fault injection, say) keeps its message; an unexpected one leaks nothing.
