@@ -1,16 +1,17 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, openSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 
 // The container engine the image tests build and run with. As root on a machine with Debian's
-// docker.io, a private dockerd: its data, sockets and containerd under a temporary folder, no
-// bridge and no iptables rules (builds and containers use the host's network, so every
-// connection stays on 127.0.0.1), stopped and removed after the tests. Otherwise an engine the
-// docker CLI already reaches (DOCKER_HOST or the default socket).
+// docker.io, a private dockerd: its sockets, pidfile, configuration and containerd state under a
+// temporary folder, its images and build cache in ~/.cache/billing-platform/dockerd (locked while
+// it runs; a concurrent run gets a temporary one), no bridge and no iptables rules (builds and
+// containers use the host's network, so every connection stays on 127.0.0.1), stopped after the
+// tests. Otherwise an engine the docker CLI already reaches (DOCKER_HOST or the default socket).
 
 const run = promisify(execFile);
 
@@ -98,62 +99,109 @@ function engineFor(
 async function startPrivate(cli: string, containerLabel: string): Promise<Engine> {
   // Short: the unix sockets below it must fit in 108 bytes.
   const dir = await mkdtemp(join(tmpdir().length > 40 ? '/tmp' : tmpdir(), 'dockerd-'));
-  const host = `unix://${dir}/docker.sock`;
   // Its own (empty) configuration file, so the machine's /etc/docker/daemon.json does not apply.
   await writeFile(join(dir, 'daemon.json'), '{}\n');
-  const log = join(dir, 'dockerd.log');
-  const daemon: ChildProcess = spawn(
-    'dockerd',
-    [
-      `--config-file=${dir}/daemon.json`,
-      `--data-root=${dir}/data`,
-      `--exec-root=${dir}/exec`,
-      `--pidfile=${dir}/docker.pid`,
-      `--host=${host}`,
-      '--bridge=none',
-      '--iptables=false',
-      '--ip-masq=false',
-      '--log-level=warn',
-    ],
-    { stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')] },
-  );
-  const exited = new Promise<void>((resolve) => daemon.once('exit', () => resolve()));
-  // Should the test process die without its afterAll, the engine must not outlive it.
-  const killOnExit = () => daemon.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  // Images and the build cache are kept between runs (a second run rebuilds only what changed),
+  // under a lock held as long as the engine runs: a concurrent run gets a temporary data folder.
+  const kept = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'billing-platform', 'dockerd');
+  const daemon =
+    (onPath('flock') ? await launch(cli, dir, kept) : undefined) ?? (await launch(cli, dir, join(dir, 'data')));
+  if (daemon === undefined) throw new Error('dockerd could not start');
 
-  const env = { ...process.env, DOCKER_HOST: host };
+  // Should the test process die without its afterAll, the engine must not outlive it.
+  const stopOnExit = () => daemon.signal('SIGTERM');
+  process.once('exit', stopOnExit);
   const stopEngine = async () => {
-    daemon.kill('SIGTERM');
-    const stopped = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
+    process.off('exit', stopOnExit);
+    if (daemon.dataRoot === kept) await pruneKept(cli, daemon.env);
+    daemon.signal('SIGTERM');
+    const stopped = await Promise.race([daemon.exited.then(() => true), sleep(60_000).then(() => false)]);
     if (!stopped) {
-      daemon.kill('SIGKILL');
-      await exited;
+      daemon.signal('SIGKILL');
+      await daemon.exited;
     }
-    process.off('exit', killOnExit);
     // A mount left behind (a killed engine) would make the folder impossible to remove.
     for (const mount of mountsBelow(dir).reverse()) spawnSync('umount', ['--lazy', mount]);
     await rm(dir, { recursive: true, force: true });
   };
+  return engineFor(cli, daemon.env, true, containerLabel, stopEngine);
+}
+
+interface Daemon {
+  readonly env: NodeJS.ProcessEnv;
+  readonly dataRoot: string;
+  readonly exited: Promise<void>;
+  signal(signal: NodeJS.Signals): void;
+}
+
+/**
+ * Starts dockerd with its sockets, pidfile and log in `dir` and its data in `dataRoot`, and
+ * waits until it answers. A data folder outside `dir` is locked first (flock); undefined when
+ * another engine holds it.
+ */
+async function launch(cli: string, dir: string, dataRoot: string): Promise<Daemon | undefined> {
+  const log = join(dir, 'dockerd.log');
+  const pidfile = join(dir, 'docker.pid');
+  const host = `unix://${dir}/docker.sock`;
+  const dockerd = [
+    'dockerd',
+    `--config-file=${dir}/daemon.json`,
+    `--data-root=${dataRoot}`,
+    `--exec-root=${dir}/exec`,
+    `--pidfile=${pidfile}`,
+    `--host=${host}`,
+    '--bridge=none',
+    '--iptables=false',
+    '--ip-masq=false',
+    '--log-level=warn',
+  ];
+  const locked = !dataRoot.startsWith(`${dir}/`);
+  if (locked) await mkdir(dirname(dataRoot), { recursive: true });
+  const command = locked ? ['flock', '--nonblock', '--conflict-exit-code=75', `${dataRoot}.lock`, ...dockerd] : dockerd;
+  const child: ChildProcess = spawn(command[0] ?? '', command.slice(1), {
+    stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const env = { ...process.env, DOCKER_HOST: host };
+  const daemon: Daemon = {
+    env,
+    dataRoot,
+    exited,
+    // flock waits for dockerd and forwards no signal: dockerd is signalled through its pidfile.
+    signal: (signal) => {
+      const pid = existsSync(pidfile) ? Number.parseInt(readFileSync(pidfile, 'utf8'), 10) : Number.NaN;
+      try {
+        if (Number.isInteger(pid) && pid > 0) process.kill(pid, signal);
+        else child.kill(signal);
+      } catch {
+        // Already gone.
+      }
+    },
+  };
 
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (daemon.exitCode !== null) {
-      await rm(dir, { recursive: true, force: true });
-      throw new Error(`dockerd exited at start:\n${readFileSync(log, 'utf8').slice(-2000)}`);
-    }
+    if (child.exitCode === 75 && locked) return undefined;
+    if (child.exitCode !== null) throw new Error(`dockerd exited at start:\n${readFileSync(log, 'utf8').slice(-2000)}`);
     const answered = await run(cli, ['version'], { env, timeout: 10_000 }).then(
       () => true,
       () => false,
     );
-    if (answered) break;
+    if (answered) return daemon;
     if (Date.now() > deadline) {
-      await stopEngine();
+      daemon.signal('SIGKILL');
       throw new Error(`dockerd did not answer within 60 s:\n${(await readFile(log, 'utf8')).slice(-2000)}`);
     }
     await sleep(250);
   }
-  return engineFor(cli, env, true, containerLabel, stopEngine);
+}
+
+/** Keeps the kept data folder bounded: images no tag names, and build cache beyond a few GB. */
+async function pruneKept(cli: string, env: NodeJS.ProcessEnv): Promise<void> {
+  await run(cli, ['image', 'prune', '--force'], { env, timeout: 120_000 }).catch(() => undefined);
+  await run(cli, ['builder', 'prune', '--force', '--keep-storage=4gb'], { env, timeout: 120_000 }).catch(
+    () => undefined,
+  );
 }
 
 function mountsBelow(dir: string): string[] {

@@ -116,7 +116,7 @@ describe.skipIf(unavailable !== undefined)(
 
     afterAll(async () => {
       if (engine === undefined) return;
-      if (!engine.private) await engine.docker(['image', 'rm', ...APPS.map(({ name }) => image(name))]).catch(() => '');
+      await engine.docker(['image', 'rm', ...APPS.map(({ name }) => image(name))]).catch(() => '');
       await engine.stop();
     }, 120_000);
 
