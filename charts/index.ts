@@ -5,6 +5,14 @@ export {
   type BillingPlatformProps,
   type ServiceSettings,
 } from './billing-platform.js';
+export {
+  AdmissionPolicy,
+  type AdmissionCheck,
+  type AdmissionOperation,
+  type AdmissionPolicyDefinition,
+  type AdmissionPolicyProps,
+  type AdmissionResources,
+} from './admission-policy.js';
 export { BillingRun, type BillingRunProps } from './billing-run.js';
 export { ExternalDatabase, type ExternalDatabaseProps, type IDatabase } from './database.js';
 export {
@@ -49,4 +57,10 @@ export {
 } from './secure-namespace.js';
 export { canonicalQuantity, createPlatformApp, ServerNormalizer } from './server-normalizer.js';
 export { Team, TEAM_DEPLOYER_RULES, type TeamProps } from './team.js';
+export {
+  DEPLOYER_SERVICE_ACCOUNT,
+  TEAM_ADMISSION_POLICIES,
+  TeamGuardrails,
+  type TeamGuardrailsProps,
+} from './team-guardrails.js';
 export { CREATED_AT_DEPLOY, secretsCreatedAtDeploy, waiver } from './verify-annotations.js';
