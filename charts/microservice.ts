@@ -3,7 +3,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { IntOrString, KubePodDisruptionBudget } from '../imports/k8s.js';
-import type { IDatabase } from './database.js';
+import { urlSecrets, type IDatabase } from './database.js';
 import type { SecretKeyRef } from './generated-secret.js';
 import { IMAGE_PULL_POLICY, type Image } from './image.js';
 import { DEFAULT_PART_OF, NAME_LABEL, selectorLabels, workloadLabels } from './labels.js';
@@ -126,11 +126,14 @@ export class Microservice extends Construct implements INetworkEndpoint {
       data: settings,
     });
     const secretEnv: Record<string, kplus.EnvValue> = {};
-    const secrets = { ...props.secretEnv, ...(props.database ? { DATABASE_URL: props.database.url } : {}) };
-    for (const [variable, ref] of Object.entries(secrets)) {
+    const url = props.database?.url;
+    const databaseEnv = url === undefined ? {} : 'template' in url ? url.parts : { DATABASE_URL: url };
+    for (const [variable, ref] of Object.entries({ ...props.secretEnv, ...databaseEnv })) {
       const secret = kplus.Secret.fromSecretName(this, `Secret-${variable}`, ref.secret);
       secretEnv[variable] = kplus.EnvValue.fromSecretValue({ secret, key: ref.key });
     }
+    // After its parts: Kubernetes expands $(NAME) only from variables defined earlier.
+    if (url !== undefined && 'template' in url) secretEnv.DATABASE_URL = kplus.EnvValue.fromValue(url.template);
 
     const http = (path: string, period: number, failureThreshold: number) =>
       kplus.Probe.fromHttpGet(path, {
@@ -148,9 +151,9 @@ export class Microservice extends Construct implements INetworkEndpoint {
         annotations:
           props.database?.providedOutside === true
             ? {
-                [CREATED_AT_DEPLOY]: secretsCreatedAtDeploy([
-                  { namespace: this.namespace, name: props.database.url.secret },
-                ]),
+                [CREATED_AT_DEPLOY]: secretsCreatedAtDeploy(
+                  urlSecrets(props.database.url).map((name) => ({ namespace: this.namespace, name })),
+                ),
               }
             : undefined,
       },
