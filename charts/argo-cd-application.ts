@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Application } from '../imports/argocd-application-argoproj.io.js';
 import type { ArgoCdProject } from './argo-cd-project.js';
-import { ARGO_CD_VERSION_WAIVER } from './argo-cd-project.js';
+import { ARGO_CD_WAIVERS } from './argo-cd-project.js';
 import { DEFAULT_PART_OF, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from './labels.js';
 
 /** Properties of an ArgoCdApplication. */
@@ -50,7 +50,7 @@ export class ArgoCdApplication extends Construct {
           [PART_OF_LABEL]: props.partOf ?? DEFAULT_PART_OF,
           [MANAGED_BY_LABEL]: 'cdk8s',
         },
-        annotations: ARGO_CD_VERSION_WAIVER,
+        annotations: ARGO_CD_WAIVERS,
       },
       spec: {
         project: props.project.name,

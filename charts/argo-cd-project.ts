@@ -27,11 +27,14 @@ export const TEAM_KINDS: GroupKind[] = [
   { group: 'policy', kind: 'PodDisruptionBudget' },
 ];
 
-/** Argo CD serves its kinds as v1alpha1 only: the one version there is. */
-export const ARGO_CD_VERSION_WAIVER = waiver(
-  'stable-api-version',
-  'Argo CD serves Application and AppProject only as argoproj.io/v1alpha1, its one and stable version.',
-);
+/** What verify cannot see from the manifests alone about Argo CD's own objects. */
+export const ARGO_CD_WAIVERS = {
+  ...waiver(
+    'stable-api-version',
+    'Argo CD serves Application and AppProject only as argoproj.io/v1alpha1, its one and stable version.',
+  ),
+  ...waiver('namespaces-created-first', "Argo CD's namespace is created when Argo CD is installed, before these."),
+};
 
 /** Properties of an ArgoCdProject. */
 export interface ArgoCdProjectProps {
@@ -82,7 +85,7 @@ export class ArgoCdProject extends Construct {
           [PART_OF_LABEL]: props.partOf ?? DEFAULT_PART_OF,
           [MANAGED_BY_LABEL]: 'cdk8s',
         },
-        annotations: ARGO_CD_VERSION_WAIVER,
+        annotations: ARGO_CD_WAIVERS,
       },
       spec: {
         description: props.description,

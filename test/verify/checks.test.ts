@@ -3,6 +3,7 @@ import { ALL_CHECKS } from '../../verify/all-checks.js';
 import { apiServerCases } from './cases/api-server.js';
 import { bestPracticeCases } from './cases/best-practice.js';
 import type { BrokenCase } from './cases/broken-case.js';
+import { customResourceCases } from './cases/custom-resources.js';
 import { exemptionCases } from './cases/exemptions.js';
 import { podSecurityCases } from './cases/pod-security.js';
 import { rbacCases } from './cases/rbac.js';
@@ -18,6 +19,7 @@ const CASES: BrokenCase[] = [
   ...referenceCases,
   ...rbacCases,
   ...exemptionCases,
+  ...customResourceCases,
 ];
 
 describe('the fixture platform', () => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type * as AjvModule from 'ajv';
 import type { Ajv, ErrorObject, Format, ValidateFunction } from 'ajv';
 import type { Check, Finding } from '../check.js';
+import { CrdSchemaRegistry } from '../crd-schemas.js';
 import { finding } from '../check.js';
 
 // The upstream Kubernetes 1.27.0 OpenAPI definitions, as cdk8s serves them for `cdk8s import
@@ -27,14 +28,14 @@ const requireHere = createRequire(import.meta.url);
  * $VERIFY_SCHEMA_CACHE moves it, as $RUN_TS_CACHE moves run-ts.mjs's (the synth benchmark's
  * first-run cases start both empty).
  */
-const CACHE =
+export const CACHE =
   process.env.VERIFY_SCHEMA_CACHE ??
   fileURLToPath(new URL('../../node_modules/.cache/verify-schema/', import.meta.url));
 
 type JsonSchema = Record<string, unknown>;
 
 /** The formats the Kubernetes schema uses that ajv does not know. */
-const FORMATS: Record<string, Format> = {
+export const FORMATS: Record<string, Format> = {
   int32: { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 },
   int64: { type: 'number', validate: (n: number) => Number.isInteger(n) },
   double: { type: 'number', validate: () => true },
@@ -86,7 +87,7 @@ function servedKinds(document: SchemaDocument): Record<string, string> {
 }
 
 /** Written whole, then renamed: a check running at the same time never reads half a file. */
-function writeWhole(file: string, text: string): void {
+export function writeWhole(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(`${file}.${process.pid}`, text);
   renameSync(`${file}.${process.pid}`, file);
@@ -197,7 +198,7 @@ function toPath(instancePath: string): string {
 }
 
 /** One ajv error in the words `kubectl apply` uses. */
-function describe(error: ErrorObject): { path: string; message: string } {
+export function describe(error: ErrorObject): { path: string; message: string } {
   const path = toPath(error.instancePath);
   const at = (field: string) => (path ? `${path}.${field}` : field);
   switch (error.keyword) {
@@ -216,11 +217,13 @@ function describe(error: ErrorObject): { path: string; message: string } {
   }
 }
 
+let crds: CrdSchemaRegistry | undefined;
+
 export const schema: Check = {
   name: 'schema',
   category: 'schema',
   reason:
-    'Every object must match the Kubernetes 1.27 OpenAPI schema: no unknown fields, right types, required fields set.',
+    'Every object must match the Kubernetes 1.27 OpenAPI schema, or its CRD in schemas/crds: no unknown fields, right types, required fields set.',
   equivalents: ['kubeconform -strict', 'kubectl apply --validate=strict'],
   run(cluster) {
     registry ??= new SchemaRegistry();
@@ -228,18 +231,35 @@ export const schema: Check = {
     const found: Finding[] = [];
     for (const manifest of cluster.manifests) {
       const { apiVersion, kind } = manifest.object;
-      const validate = registry.validatorFor(apiVersion, kind);
+      let validate = registry.validatorFor(apiVersion, kind);
+      if (!validate && !registry.versionsOf(kind).length) {
+        crds ??= new CrdSchemaRegistry();
+        validate = crds.validatorFor(apiVersion, kind);
+        if (!validate) {
+          const served = crds.versionsOf(kind);
+          const hint = served.length > 0 ? ` (its CRD serves ${served.join(', ')})` : ' (nor a CRD in schemas/crds)';
+          found.push(
+            finding(manifest, 'apiVersion', `${apiVersion} ${kind} is not a kind Kubernetes 1.27 serves${hint}`),
+          );
+          continue;
+        }
+      }
       if (!validate) {
         const served = registry.versionsOf(kind);
-        const hint = served.length > 0 ? ` (1.27 serves ${kind} as ${served.join(', ')})` : '';
         found.push(
-          finding(manifest, 'apiVersion', `${apiVersion} ${kind} is not a kind Kubernetes 1.27 serves${hint}`),
+          finding(
+            manifest,
+            'apiVersion',
+            `${apiVersion} ${kind} is not a kind Kubernetes 1.27 serves (1.27 serves ${kind} as ${served.join(', ')})`,
+          ),
         );
         continue;
       }
       if (validate(manifest.object)) continue;
-      // An IntOrString mismatch also fails each branch of its oneOf: report the oneOf once.
-      const errors = (validate.errors ?? []).filter((error) => !error.schemaPath.includes('/oneOf/'));
+      // An IntOrString mismatch also fails each branch of its oneOf (anyOf in a CRD): report it once.
+      const errors = (validate.errors ?? []).filter(
+        (error) => !error.schemaPath.includes('/oneOf/') && !error.schemaPath.includes('/anyOf/'),
+      );
       for (const error of errors) {
         const { path, message } = describe(error);
         found.push(finding(manifest, path || undefined, message));
