@@ -9,6 +9,7 @@ import { DEFAULT_PART_OF, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from './
 import { NetworkPeer, NetworkPolicyPort, WorkloadNetworkPolicy, type INetworkEndpoint } from './network-policy.js';
 import type { ObjectStore } from './object-store.js';
 import { PostgresBackupSchedule } from './postgres-backup-schedule.js';
+import { CREATED_AT_DEPLOY, secretsCreatedAtDeploy } from './verify-annotations.js';
 
 /** The label CloudNativePG puts on every pod of a cluster: its instances and the jobs that create them. */
 export const CNPG_CLUSTER_LABEL = 'cnpg.io/cluster';
@@ -136,6 +137,14 @@ export class PostgresCluster extends Construct implements INetworkEndpoint {
         name: this.name,
         namespace: this.namespace,
         labels: { [NAME_LABEL]: this.name, [PART_OF_LABEL]: partOf, [MANAGED_BY_LABEL]: 'cdk8s' },
+        // The object store's keys come from whoever owns the bucket, not from dist/.
+        annotations: props.backup?.secrets.length
+          ? {
+              [CREATED_AT_DEPLOY]: secretsCreatedAtDeploy(
+                props.backup.secrets.map((name) => ({ namespace: this.namespace, name })),
+              ),
+            }
+          : undefined,
       },
       spec: {
         instances,

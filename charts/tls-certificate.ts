@@ -5,6 +5,7 @@ import {
   CertificateSpecPrivateKeyRotationPolicy,
 } from '../imports/certificate-cert-manager.io.js';
 import { DEFAULT_PART_OF, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from './labels.js';
+import { CREATED_AT_DEPLOY } from './verify-annotations.js';
 
 /** The cert-manager issuer that signs a certificate. */
 export class CertificateIssuer {
@@ -77,6 +78,8 @@ export class TlsCertificate extends Construct {
           [PART_OF_LABEL]: props.partOf ?? DEFAULT_PART_OF,
           [MANAGED_BY_LABEL]: 'cdk8s',
         },
+        // The issuer is the platform team's, installed with cert-manager, not part of dist/.
+        annotations: { [CREATED_AT_DEPLOY]: `${props.issuer.kind}/${props.issuer.name}` },
       },
       spec: {
         secretName: this.secretName,
