@@ -1,3 +1,4 @@
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppProject } from '../imports/argocd-appproject-argoproj.io.js';
 import { DEFAULT_PART_OF, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from './labels.js';
@@ -36,16 +37,23 @@ export const ARGO_CD_WAIVERS = {
   ...waiver('namespaces-created-first', "Argo CD's namespace is created when Argo CD is installed, before these."),
 };
 
+/** A cluster and a namespace an application may deploy to. */
+export interface Destination {
+  /** The cluster's API URL as registered in Argo CD. */
+  readonly server: string;
+  readonly namespace: string;
+}
+
 /** Properties of an ArgoCdProject. */
 export interface ArgoCdProjectProps {
   /** The project's name. */
   readonly name: string;
   /** Git repositories its applications may sync from. */
   readonly sourceRepos: string[];
-  /** Where its applications may deploy: a cluster's API URL and a namespace each. */
-  readonly destinations: { readonly server: string; readonly namespace: string }[];
-  /** Cluster-scoped kinds its applications may create. @default none */
-  readonly clusterKinds?: GroupKind[];
+  /** Where its applications may deploy: a cluster's API URL and a namespace each (or a function, called at synthesis). */
+  readonly destinations: Destination[] | (() => Destination[]);
+  /** Cluster-scoped kinds its applications may create (or a function, called at synthesis). @default none */
+  readonly clusterKinds?: GroupKind[] | (() => GroupKind[]);
   /** Namespaced kinds its applications may create. @default TEAM_KINDS */
   readonly namespacedKinds?: GroupKind[] | 'all';
   /** One line on whose project it is. @default none */
@@ -68,12 +76,25 @@ export class ArgoCdProject extends Construct {
 
   constructor(scope: Construct, id: string, props: ArgoCdProjectProps) {
     super(scope, id);
-    if (props.destinations.length === 0 || props.sourceRepos.length === 0) {
-      throw new Error(`Project ${props.name} needs at least one destination and one source repository.`);
+    if (props.sourceRepos.length === 0) {
+      throw new Error(`Project ${props.name} needs at least one source repository.`);
     }
-    if (props.destinations.some((destination) => destination.namespace === '*')) {
-      throw new Error(`Project ${props.name} names the namespace '*'. List each namespace its applications deploy to.`);
-    }
+    const destinations = () => {
+      const list = typeof props.destinations === 'function' ? props.destinations() : props.destinations;
+      if (list.length === 0) throw new Error(`Project ${props.name} needs at least one destination.`);
+      if (list.some((destination) => destination.namespace === '*')) {
+        throw new Error(
+          `Project ${props.name} names the namespace '*'. List each namespace its applications deploy to.`,
+        );
+      }
+      return list.map((destination) => ({ ...destination }));
+    };
+    const clusterKinds = () =>
+      (typeof props.clusterKinds === 'function' ? props.clusterKinds() : (props.clusterKinds ?? [])).map((kind) => ({
+        ...kind,
+      }));
+    // Checked now when given as lists, at synthesis when given as functions.
+    if (typeof props.destinations !== 'function') destinations();
     this.name = props.name;
     const namespaced = props.namespacedKinds ?? TEAM_KINDS;
     this.project = new AppProject(this, 'Resource', {
@@ -90,9 +111,9 @@ export class ArgoCdProject extends Construct {
       spec: {
         description: props.description,
         sourceRepos: [...props.sourceRepos],
-        destinations: props.destinations.map((destination) => ({ ...destination })),
+        destinations: Lazy.any({ produce: destinations }),
         // An empty whitelist admits no cluster-scoped kind; leaving it out would too, but says less.
-        clusterResourceWhitelist: (props.clusterKinds ?? []).map((kind) => ({ ...kind })),
+        clusterResourceWhitelist: Lazy.any({ produce: clusterKinds }),
         namespaceResourceWhitelist:
           namespaced === 'all' ? [{ group: '*', kind: '*' }] : namespaced.map((kind) => ({ ...kind })),
       },
