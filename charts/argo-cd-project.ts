@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppProject } from '../imports/argocd-appproject-argoproj.io.js';
-import { DEFAULT_PART_OF, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from './labels.js';
+import { objectLabels } from './labels.js';
 import { waiver } from './verify-annotations.js';
 
 /** A kind, by API group (`''` for the core group) and name. */
@@ -101,11 +101,7 @@ export class ArgoCdProject extends Construct {
       metadata: {
         name: props.name,
         namespace: props.argoNamespace ?? 'argocd',
-        labels: {
-          [NAME_LABEL]: props.name,
-          [PART_OF_LABEL]: props.partOf ?? DEFAULT_PART_OF,
-          [MANAGED_BY_LABEL]: 'cdk8s',
-        },
+        labels: objectLabels(props.name, props.partOf),
         annotations: ARGO_CD_WAIVERS,
       },
       spec: {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type * as AjvModule from 'ajv';
 import type { Ajv, Format, ValidateFunction } from 'ajv';
 import { CORE_SCHEMA, load } from 'js-yaml';
-import { CACHE, FORMATS, writeWhole } from './checks/schema.js';
+import { CACHE, closeObjects, FORMATS, writeWhole } from './checks/schema.js';
 
 // The custom resources' schemas: the `openAPIV3Schema` of each served version of each CRD vendored
 // in schemas/crds/ (the same files imports/ is generated from), checked as the API server checks a
@@ -22,26 +22,6 @@ interface CrdVersion {
   readonly version: string;
 }
 type KeptValidator = (formats: Record<string, Format>, require: NodeRequire) => ValidateFunction;
-
-/** Closes objects that list their properties, unless the schema keeps unknown fields. */
-function closeObjects(schema: unknown): void {
-  if (typeof schema !== 'object' || schema === null) return;
-  if (Array.isArray(schema)) {
-    schema.forEach(closeObjects);
-    return;
-  }
-  const node = schema as JsonSchema;
-  const properties = node.properties as Record<string, unknown> | undefined;
-  if (properties) {
-    Object.values(properties).forEach(closeObjects);
-    if (node.additionalProperties === undefined && node['x-kubernetes-preserve-unknown-fields'] !== true) {
-      node.additionalProperties = false;
-    }
-  }
-  for (const key of ['items', 'additionalProperties', 'oneOf', 'anyOf', 'allOf', 'not'] as const) {
-    if (typeof node[key] === 'object') closeObjects(node[key]);
-  }
-}
 
 /** Go's RE2 takes a leading `(?i)`; JavaScript takes a flag, which a schema cannot carry: spell each letter both ways. */
 export function javascriptPattern(pattern: string): string {

@@ -46,9 +46,10 @@ export const FORMATS: Record<string, Format> = {
 /**
  * Closes every object schema that lists its properties, the way kubeconform's `-strict` does:
  * a field the API does not know is then an error instead of silently dropped. Objects without a
- * property list (RawExtension, FieldsV1, label maps) stay open, as they are in the API.
+ * property list (RawExtension, FieldsV1, label maps) stay open, as they are in the API, and so do
+ * those a CRD marks `x-kubernetes-preserve-unknown-fields`.
  */
-function closeObjects(schema: unknown): void {
+export function closeObjects(schema: unknown): void {
   if (typeof schema !== 'object' || schema === null) return;
   if (Array.isArray(schema)) {
     schema.forEach(closeObjects);
@@ -58,9 +59,11 @@ function closeObjects(schema: unknown): void {
   const properties = node.properties as Record<string, unknown> | undefined;
   if (properties) {
     Object.values(properties).forEach(closeObjects);
-    if (node.additionalProperties === undefined) node.additionalProperties = false;
+    if (node.additionalProperties === undefined && node['x-kubernetes-preserve-unknown-fields'] !== true) {
+      node.additionalProperties = false;
+    }
   }
-  for (const key of ['items', 'additionalProperties', 'oneOf', 'anyOf', 'allOf'] as const) {
+  for (const key of ['items', 'additionalProperties', 'oneOf', 'anyOf', 'allOf', 'not'] as const) {
     if (typeof node[key] === 'object') closeObjects(node[key]);
   }
 }
