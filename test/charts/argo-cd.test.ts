@@ -13,7 +13,7 @@ import {
 import { KubeConfigMap, KubeNamespace, KubeNetworkPolicy } from '../../imports/k8s.js';
 import { Cluster } from '../../imports/cnpg-cluster-postgresql.cnpg.io.js';
 import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.com.js';
-import { only, synth, testChart } from './helpers.js';
+import { only, synth, testChart } from '../../charts/index.js';
 
 const repo = 'https://git.example.com/platform/billing.git';
 

@@ -12,7 +12,7 @@ import {
   PostgresPooler,
   type CloudNativePgDatabaseProps,
 } from '../../charts/index.js';
-import { all, only, podSpec, synth, testChart, type Manifest } from './helpers.js';
+import { all, only, podSpec, synth, testChart, type Manifest } from '../../charts/index.js';
 
 const apiServer = NetworkPeer.cidr('10.0.0.1/32');
 const store = () =>

@@ -10,7 +10,7 @@ import {
   ReadOnlyRoute,
   TlsCertificate,
 } from '../../charts/index.js';
-import { only, synth, testChart, type Manifest } from './helpers.js';
+import { only, synth, testChart, type Manifest } from '../../charts/index.js';
 
 const dataPlane = NetworkPeer.pods('envoy-gateway-system', { 'app.kubernetes.io/name': 'envoy' });
 
