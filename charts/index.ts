@@ -104,7 +104,14 @@ export {
 } from './team-guardrails.js';
 export { CREATED_AT_DEPLOY, secretsCreatedAtDeploy, waiver } from './verify-annotations.js';
 export { ArgoCdApplication, type ArgoCdApplicationProps } from './argo-cd-application.js';
-export { ArgoCdProject, TEAM_KINDS, type ArgoCdProjectProps, type GroupKind } from './argo-cd-project.js';
+export {
+  ArgoCdProject,
+  TEAM_KINDS,
+  type ArgoCdProjectProps,
+  type Destination,
+  type GroupKind,
+} from './argo-cd-project.js';
+export { GitOps, type GitOpsEnvironment, type GitOpsProps } from './gitops.js';
 export { BillingAlerts, type AlertRule, type BillingAlertsProps } from './billing-alerts.js';
 export {
   CloudNativePgDatabase,

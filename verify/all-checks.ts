@@ -13,6 +13,7 @@ import {
   sshPort,
 } from './checks/container-hardening.js';
 import { cronJobDeadline, cronSchedule } from './checks/cron-job.js';
+import { customResourceReferences } from './checks/custom-resource-references.js';
 import { duplicateEnvVar, envVarSecret } from './checks/environment.js';
 import { hpaOwnsReplicas, hpaTargetExists } from './checks/horizontal-pod-autoscaler.js';
 import { roleBindingReferencesExist, serviceAccountsExist } from './checks/identity-references.js';
@@ -118,6 +119,7 @@ export const ALL_CHECKS: readonly Check[] = [
   networkPolicyTargetsPods,
   networkPolicyPeersExist,
   hpaTargetExists,
+  ...customResourceReferences,
   // 6. RBAC escalation.
   rbacEscalationVerbs,
   rbacWildcards,

@@ -4,6 +4,7 @@ import { admissionPolicyCases } from './cases/admission-policies.js';
 import { apiServerCases } from './cases/api-server.js';
 import { bestPracticeCases } from './cases/best-practice.js';
 import type { BrokenCase } from './cases/broken-case.js';
+import { customResourceCases } from './cases/custom-resources.js';
 import { exemptionCases } from './cases/exemptions.js';
 import { podSecurityCases } from './cases/pod-security.js';
 import { rbacCases } from './cases/rbac.js';
@@ -20,6 +21,7 @@ const CASES: BrokenCase[] = [
   ...rbacCases,
   ...exemptionCases,
   ...admissionPolicyCases,
+  ...customResourceCases,
 ];
 
 describe('the fixture platform', () => {
