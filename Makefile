@@ -1,4 +1,4 @@
-# Shortcuts for the operator's manual (README.md). Each target wraps one script or npm command,
+# Shortcuts for the operator's manual (docs/operations.md). Each target wraps one script or npm command,
 # so what it does is readable there; settings pass through the environment, e.g.
 #   IMAGE_REGISTRY=ghcr.io/acme/billing IMAGE_TAG=1f2e3d4 make deploy
 

@@ -78,7 +78,14 @@ export class BillingPlatform extends Platform {
     const chart = this.chartOf('invoices');
     new PublicApi(chart, 'public-api', {
       namespace: this.invoices.namespace,
-      routes: ['/rest/v1/invoices', '/rest/v1/customers', '/rest/health'].map((path) => ({
+      // The read API only: pay and billing-runs stay inside the cluster (contract).
+      routes: [
+        '/rest/v1/invoices',
+        '/rest/v1/invoices/{id}',
+        '/rest/v1/customers',
+        '/rest/v1/customers/{id}',
+        '/rest/health',
+      ].map((path) => ({
         path,
         service: this.invoiceApp,
       })),

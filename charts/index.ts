@@ -2,7 +2,13 @@
 export { BillingPlatform, MEASURED_RESOURCES, type BillingPlatformProps } from './billing-platform.js';
 export { BILLING_CLI, BillingRun, type BillingRunProps } from './billing-run.js';
 export { checkCidr, cidrContains, cidrWithin, parseCidr, type Cidr } from './cidr.js';
-export { ExternalDatabase, type ExternalDatabaseProps, type IDatabase } from './database.js';
+export {
+  ExternalDatabase,
+  urlSecrets,
+  type ComposedUrl,
+  type ExternalDatabaseProps,
+  type IDatabase,
+} from './database.js';
 export {
   GeneratedSecret,
   SecretValue,
@@ -83,3 +89,34 @@ export {
 export { Team, TEAM_DEPLOYER_RULES, type TeamProps } from './team.js';
 export * from './testing.js';
 export { CREATED_AT_DEPLOY, secretsCreatedAtDeploy, waiver } from './verify-annotations.js';
+export { ArgoCdApplication, type ArgoCdApplicationProps } from './argo-cd-application.js';
+export { ArgoCdProject, TEAM_KINDS, type ArgoCdProjectProps, type GroupKind } from './argo-cd-project.js';
+export { BillingAlerts, type AlertRule, type BillingAlertsProps } from './billing-alerts.js';
+export {
+  CloudNativePgDatabase,
+  SERVICE_ROLE_SETTINGS,
+  type CloudNativePgDatabaseProps,
+} from './cloudnative-pg-database.js';
+export {
+  BILLING_DASHBOARD_PANELS,
+  GrafanaDashboard,
+  GRAFANA_DASHBOARD_LABEL,
+  type DashboardPanel,
+  type GrafanaDashboardProps,
+} from './grafana-dashboard.js';
+export { ObjectStore, type S3ObjectStoreProps } from './object-store.js';
+export { MetricsPodMonitor, type MetricsPodMonitorProps } from './pod-monitor.js';
+export { PostgresBackupSchedule, type PostgresBackupScheduleProps } from './postgres-backup-schedule.js';
+export {
+  CNPG_CLUSTER_LABEL,
+  CNPG_POSTGRES_IMAGE,
+  PostgresCluster,
+  type PostgresClusterProps,
+  type PostgresInstanceResources,
+} from './postgres-cluster.js';
+export { CNPG_POOLER_LABEL, PoolMode, PostgresPooler, type PostgresPoolerProps } from './postgres-pooler.js';
+export { PublicGateway, type PublicGatewayProps } from './public-gateway.js';
+export { PathMatch, ReadOnlyRoute, type ReadOnlyRouteProps } from './read-only-route.js';
+export { MicroserviceMonitor, type MicroserviceMonitorProps } from './service-monitor.js';
+export { applySyncWaves, SYNC_WAVE_ANNOTATION, syncWave } from './sync-waves.js';
+export { CertificateIssuer, TlsCertificate, type TlsCertificateProps } from './tls-certificate.js';

@@ -3,7 +3,7 @@ import { Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { IntOrString, KubePodDisruptionBudget } from '../imports/k8s.js';
-import type { IDatabase } from './database.js';
+import { urlSecrets, type IDatabase } from './database.js';
 import type { SecretKeyRef } from './generated-secret.js';
 import { HardenedPod } from './hardened-pod.js';
 import type { Image } from './image.js';
@@ -141,9 +141,9 @@ export class Microservice extends Construct implements INetworkEndpoint {
         annotations:
           props.database?.providedOutside === true
             ? {
-                [CREATED_AT_DEPLOY]: secretsCreatedAtDeploy([
-                  { namespace: this.namespace, name: props.database.url.secret },
-                ]),
+                [CREATED_AT_DEPLOY]: secretsCreatedAtDeploy(
+                  urlSecrets(props.database.url).map((name) => ({ namespace: this.namespace, name })),
+                ),
               }
             : undefined,
       },
@@ -189,7 +189,14 @@ export class Microservice extends Construct implements INetworkEndpoint {
     this.deployment.scheduling.spread({ weight: 100, topology: kplus.Topology.HOSTNAME });
     this.deployment.scheduling.spread({ weight: 50, topology: kplus.Topology.ZONE });
     for (const [variable, ref] of Object.entries(props.secretEnv ?? {})) this.addSecretEnv(variable, ref);
-    if (props.database) this.setSecretEnv('DATABASE_URL', props.database.url);
+    const url = props.database?.url;
+    if (url !== undefined && 'template' in url) {
+      for (const [variable, ref] of Object.entries(url.parts)) this.setSecretEnv(variable, ref);
+      // After its parts: Kubernetes expands $(NAME) only from variables defined earlier.
+      this.deployment.containers[0]!.env.addVariable('DATABASE_URL', kplus.EnvValue.fromValue(url.template));
+    } else if (url !== undefined) {
+      this.setSecretEnv('DATABASE_URL', url);
+    }
 
     this.service = new kplus.Service(this, 'Service', {
       metadata,
@@ -273,7 +280,8 @@ export class Microservice extends Construct implements INetworkEndpoint {
   }
 
   private checkUnset(variable: string): void {
-    if (variable in this.settings || this.secretEnv.has(variable)) {
+    const container = this.deployment?.containers[0];
+    if (variable in this.settings || (container !== undefined && variable in container.env.variables)) {
       throw new Error(`${this.name}: ${variable} is already set. Set each variable once, in env or in secretEnv.`);
     }
   }

@@ -79,15 +79,12 @@ export class SecretBootstrap extends Construct {
     });
     const apiPorts = (props.apiServerPorts ?? [443, 6443, 8443]).map((port) => NetworkPolicyPort.tcp(port));
     this.pod.networkPolicy.allowEgress(props.apiServer ?? NetworkPeer.cidr('0.0.0.0/0'), ...apiPorts);
-    new KubeConfigMap(this, 'Spec', {
-      metadata,
-      data: Lazy.any({
-        produce: () => ({
-          'bootstrap-secrets.mjs': SCRIPT,
-          'secrets.json': `${JSON.stringify({ partOf: this.partOf, secrets: this.secrets().map((s) => s.toSpec()) }, null, 2)}\n`,
-        }),
-      }),
+    // What the Job runs: the script and the list of Secrets, known only once every one is declared.
+    const spec = () => ({
+      'bootstrap-secrets.mjs': SCRIPT,
+      'secrets.json': `${JSON.stringify({ partOf: this.partOf, secrets: this.secrets().map((s) => s.toSpec()) }, null, 2)}\n`,
     });
+    new KubeConfigMap(this, 'Spec', { metadata, data: Lazy.any({ produce: spec }) });
 
     const container = this.pod.container({
       name: 'bootstrap',
@@ -110,13 +107,19 @@ export class SecretBootstrap extends Construct {
     );
     const pod = { ...this.pod.podProps, containers: [container] };
 
-    // A Job's pod template is immutable: a new template gets a new Job, never a failed apply.
-    const templateHash = createHash('sha256').update(JSON.stringify(template)).digest('hex');
+    // A Job's pod template is immutable, and a finished Job never runs again: a new template or a
+    // new list of Secrets gets a new Job, which the next apply runs, never a failed apply.
+    const jobName = () =>
+      `${NAME}-${createHash('sha256')
+        .update(JSON.stringify({ template, spec: spec() }))
+        .digest('hex')
+        .slice(0, 8)}`;
     this.job = new kplus.Job(this, 'Job', {
       ...pod,
       metadata: {
         ...metadata,
-        name: `${NAME}-${templateHash.slice(0, 8)}`,
+        // Lazy: the name is rendered at synthesis, when the list is complete.
+        name: Lazy.any({ produce: jobName }) as unknown as string,
         annotations: {
           ...mountsToken,
           [CREATED_AT_DEPLOY]: Lazy.any({

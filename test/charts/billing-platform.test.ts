@@ -241,7 +241,7 @@ describe('dev and prod differ where they should', () => {
     const prodIngress = named(prod, 'Ingress', 'public-api', 'invoices');
     expect(prodIngress.spec.tls).toEqual([{ hosts: ['billing.example.com'], secretName: 'billing-tls' }]);
     // For `npm run verify`: these Secrets come from an operator, not from dist/.
-    expect(prodIngress.metadata.annotations).toEqual({ [CREATED_AT_DEPLOY]: 'Secret/invoices/billing-tls' });
+    expect(prodIngress.metadata.annotations).toMatchObject({ [CREATED_AT_DEPLOY]: 'Secret/invoices/billing-tls' });
     expect(named(prod, 'Deployment', 'invoice-app', 'invoices').metadata.annotations).toEqual({
       [CREATED_AT_DEPLOY]: 'Secret/invoices/invoice-app-db-credentials',
     });
@@ -272,7 +272,7 @@ describe('extending the platform', () => {
       const app = createPlatformApp({ outdir });
       const platform = new BillingPlatform(app, { registry: new ImageRegistry('registry.test', '2.0.0') });
 
-      // The lines a platform engineer writes (the README shows the same):
+      // The lines a platform engineer writes (docs/extending.md shows the same):
       platform.addTeam('ledger');
       platform.addService('ledger-app', { team: 'ledger', port: 8300, database: true });
       platform.connect('invoice-app', 'ledger-app');

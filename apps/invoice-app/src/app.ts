@@ -2,8 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { createService, type ServiceApp } from '@billing/service-kit';
 import { BillingEngine } from './billing/billing-engine.js';
 import { BillingMetrics } from './billing/billing-metrics.js';
+import { BillingRuns } from './billing/billing-runs.js';
 import { PaymentProviderClient } from './billing/payment-provider-client.js';
 import type { InvoiceConfig } from './config.js';
+import { billingRunsRoutes } from './routes/billing-runs.js';
 import { customerRoutes } from './routes/customers.js';
 import { invoiceRoutes } from './routes/invoices.js';
 import { payRoutes } from './routes/pay.js';
@@ -56,5 +58,6 @@ export async function buildApp(config: InvoiceConfig): Promise<ServiceApp> {
   await app.register(customerRoutes);
   await app.register(invoiceRoutes);
   await app.register(payRoutes, { token: config.BILLING_API_TOKEN, engine });
+  await app.register(billingRunsRoutes, { token: config.BILLING_API_TOKEN, runs: new BillingRuns(app.db) });
   return app;
 }

@@ -8,12 +8,13 @@ import Fastify, {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type pg from 'pg';
+import { AllowedMethods } from './allowed-methods.js';
 import { createPool, type PoolOptions } from './database.js';
 import { healthPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
 import { RequestLogController } from './request-log.js';
 import { applyMigrations, migrationNames } from './migrations.js';
-import { validatorCompiler } from './validation.js';
+import { formatValidationErrors, validatorCompiler } from './validation.js';
 
 /** A Fastify instance as every service of ours has it: TypeBox-typed routes plus the kit. */
 export type ServiceApp = FastifyInstance<
@@ -26,6 +27,8 @@ export type ServiceApp = FastifyInstance<
 
 declare module 'fastify' {
   interface FastifyInstance {
+    /** The service's name, as in its logs and metrics. */
+    serviceName: string;
     /** The service's own Postgres pool; closed when the app closes. */
     db: pg.Pool;
     /** Applies pending migrations; readiness stays 503 until they are. */
@@ -68,12 +71,35 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     requestTimeout: 120_000,
+    schemaErrorFormatter: formatValidationErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.decorate('serviceName', options.name);
 
   // Bodies are checked without coercion ("5" is not an integer); path and query strings are converted.
   app.setValidatorCompiler(validatorCompiler);
-  app.setErrorHandler(errorHandler);
+
+  // A path that exists with another method is 405 with the methods it has, not 404, and not the
+  // 400 of a parametric route that happened to match (GET /rest/v1/invoices/pay is not invoice "pay").
+  const allowedMethods = new AllowedMethods();
+  app.addHook('onRoute', (route) => allowedMethods.add(route.method, route.url));
+  const methodNotAllowed = (request: FastifyRequest, reply: FastifyReply): boolean => {
+    const allowed = allowedMethods.of(request.url);
+    if (allowed.length === 0 || allowed.includes(request.method)) return false;
+    void reply
+      .code(405)
+      .header('allow', allowed.join(', '))
+      .send({
+        error: `${request.method} is not allowed on ${request.url.split('?', 1)[0]}: use ${allowed.join(', ')}`,
+      });
+    return true;
+  };
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validationContext === 'params' && methodNotAllowed(request, reply)) return;
+    return errorHandler(error, request, reply);
+  });
   app.setNotFoundHandler((request, reply) => {
+    if (methodNotAllowed(request, reply)) return;
     void reply.code(404).send({ error: `Route ${request.method} ${request.url} not found` });
   });
 

@@ -24,7 +24,7 @@ const querystring = Type.Object(
  * contract's JSON array. The array is streamed page by page, so memory stays flat at any size.
  */
 export const chargesRoutes: RoutesPlugin<ChargesRoutesOptions> = async (scope, { token, ledger }) => {
-  await requireBearerToken(scope, token);
+  await requireBearerToken(scope, token, { tokenName: 'PAYMENT_PROVIDER_TOKEN' });
 
   scope.get('/rest/v1/charges', { schema: { querystring } }, async (request, reply) => {
     const { invoice_id: invoiceId } = request.query;
