@@ -1,6 +1,7 @@
 // The platform library: every construct a platform team reuses or extends, from one entry.
 export { BillingPlatform, MEASURED_RESOURCES, type BillingPlatformProps } from './billing-platform.js';
 export { BILLING_CLI, BillingRun, type BillingRunProps } from './billing-run.js';
+export { ClusterDns, type NodeLocalDnsOptions } from './cluster-dns.js';
 export { checkCidr, cidrContains, cidrWithin, parseCidr, type Cidr } from './cidr.js';
 export {
   ExternalDatabase,
