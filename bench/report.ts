@@ -394,7 +394,7 @@ function synthSection(synth: SynthResult | undefined): string {
   const lines = [
     '## Synth',
     '',
-    `The same charts (\`main.ts\`, every environment) synthesized ${synth.rounds} times each, interleaved, after one warm-up of`,
+    `The same charts (\`main.ts\`, the dev environment, which \`npx cdk8s synth\` writes) synthesized ${synth.rounds} times each, interleaved, after one warm-up of`,
     '`npm run synth` and of `npx cdk8s synth`; medians. Every way must write byte-identical manifests, or the benchmark fails.',
     '',
     '| Case | Command | Wall (median) | CPU (median) | Faster than baseline (wall) | (CPU) |',
@@ -643,7 +643,7 @@ function memorySection(results: BenchResults): string {
       `**Missed (${name}):** peak ${fixed(peak, 0)} MiB against ${TARGETS.memoryMiB} MiB, while the V8 heap in use afterwards`,
       `is ${fixed(service.heapUsedMiB, 0)} MiB. Node alone is about 40 MiB resident (most of it its own binary,`,
       "mapped from disk), the loaded modules about as much again; the rest is young and old generation that V8's",
-      'collector has not yet given back. The heap flags of NODE_OPTIONS (`charts/billing-platform.ts`) bound both.',
+      'collector has not yet given back. The heap flags of NODE_OPTIONS (`charts/node-options.ts`) bound both.',
     );
   }
   return lines.filter((line, index, all) => !(line === '' && all[index - 1] === '')).join('\n');

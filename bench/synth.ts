@@ -86,7 +86,8 @@ export async function benchmarkSynth(repoRoot: string, rounds = 3): Promise<Synt
       return folder;
     };
     const cases = synthCases(outdir);
-    const env = { CDK8S_CHECK_UPGRADE: 'false' };
+    // One environment everywhere: `npx cdk8s synth` writes one (dev), so every way writes dev.
+    const env = { CDK8S_CHECK_UPGRADE: 'false', PLATFORM_ENV: 'dev' };
     for (const warmUp of cases.filter((c) => ['npm run synth', 'npx cdk8s synth'].includes(c.name)))
       await timeCommand(warmUp.command, { cwd: repoRoot, env });
 

@@ -77,8 +77,11 @@ export const PINNED_IMAGES = {
 };
 
 /**
- * Always: the kubelet checks the pull credentials on every start, so no pod runs an image its
- * namespace may not pull merely because another pod left it on the node. With pinned tags the
- * layers still come from the node's cache.
+ * IfNotPresent: every image is pinned (ImageRegistry and Image refuse `latest` and untagged
+ * references), so a copy on the node is the image asked for. A pod then starts without a
+ * registry: images loaded into the node (`kind load docker-image`, `minikube image load`, an
+ * air-gapped node), and during a registry outage. The price: the kubelet does not re-check pull
+ * credentials for an image already on the node, so on a node shared by namespaces with
+ * different registry rights, a pod may run a private image another namespace pulled.
  */
-export const IMAGE_PULL_POLICY = kplus.ImagePullPolicy.ALWAYS;
+export const IMAGE_PULL_POLICY = kplus.ImagePullPolicy.IF_NOT_PRESENT;

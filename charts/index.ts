@@ -9,6 +9,7 @@ export {
   type AdmissionResources,
 } from './admission-policy.js';
 export { BILLING_CLI, BillingRun, type BillingRunProps } from './billing-run.js';
+export { ClusterDns, type NodeLocalDnsOptions } from './cluster-dns.js';
 export { checkCidr, cidrContains, cidrWithin, parseCidr, type Cidr } from './cidr.js';
 export {
   ExternalDatabase,

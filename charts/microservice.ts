@@ -281,7 +281,8 @@ export class Microservice extends Construct implements INetworkEndpoint {
   }
 
   private checkUnset(variable: string): void {
-    if (variable in this.settings || this.secretEnv.has(variable)) {
+    const container = this.deployment?.containers[0];
+    if (variable in this.settings || (container !== undefined && variable in container.env.variables)) {
       throw new Error(`${this.name}: ${variable} is already set. Set each variable once, in env or in secretEnv.`);
     }
   }

@@ -1,10 +1,11 @@
 import { Chart, type App } from 'cdk8s';
+import type { ClusterDns } from './cluster-dns.js';
 import { ExternalDatabase, type ExternalDatabaseProps, type IDatabase } from './database.js';
 import { GeneratedSecret, SecretValue, type SecretKeyRef } from './generated-secret.js';
 import type { Image, ImageRegistry } from './image.js';
 import { DEFAULT_PART_OF, MANAGED_BY_LABEL, PART_OF_LABEL } from './labels.js';
 import { Microservice, type ReplicaRange } from './microservice.js';
-import { declaredConnections, type DeclaredConnection } from './network-policy.js';
+import { declaredConnections, type DeclaredConnection, type NetworkPeer } from './network-policy.js';
 import { NODE_OPTIONS } from './node-options.js';
 import { Postgres } from './postgres.js';
 import type { ResourceSizes } from './resources.js';
@@ -42,6 +43,12 @@ export interface PlatformProps {
   readonly quota?: NamespaceQuota;
   /** Storage class of the in-cluster databases' volumes. @default the cluster's default class */
   readonly storageClassName?: string;
+  /** Where pods resolve names, in every namespace (docs/cluster-prerequisites.md). @default ClusterDns.kubeDns() */
+  readonly dns?: ClusterDns;
+  /** The API server's address, which the secret bootstrap alone may reach. @default any address (0.0.0.0/0) on the API ports */
+  readonly apiServer?: NetworkPeer;
+  /** The ports the API server answers on after the kubernetes Service's DNAT. @default [443, 6443, 8443] */
+  readonly apiServerPorts?: number[];
   /** Value of `app.kubernetes.io/part-of`. @default 'billing' */
   readonly partOf?: string;
 }
@@ -128,10 +135,13 @@ export class Platform {
     new SecureNamespace(this.teamsChart, 'platform', {
       name: PLATFORM_NAMESPACE,
       quota: { requestsCpu: '1', requestsMemory: '1Gi', limitsCpu: '2', limitsMemory: '2Gi', pods: 10 },
+      dns: props.dns,
       partOf: this.partOf,
     });
     this.secrets = new SecretBootstrap(this.addChart('secrets'), 'bootstrap', {
       namespace: PLATFORM_NAMESPACE,
+      apiServer: props.apiServer,
+      apiServerPorts: props.apiServerPorts,
       partOf: this.partOf,
     });
   }
@@ -144,6 +154,7 @@ export class Platform {
       group: options.group,
       quota: options.quota ?? this.props.quota,
       containerDefaults: options.containerDefaults,
+      dns: this.props.dns,
       partOf: this.partOf,
     });
     this.secrets.serve(team.namespace);

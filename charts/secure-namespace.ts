@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { KubeLimitRange, KubeNetworkPolicy, KubeResourceQuota, Quantity } from '../imports/k8s.js';
 import { DEFAULT_PART_OF, MANAGED_BY_LABEL, PART_OF_LABEL } from './labels.js';
-import { NetworkPeer, NetworkPolicyPort } from './network-policy.js';
+import { ClusterDns } from './cluster-dns.js';
 
 /** How much a namespace may use in total. */
 export interface NamespaceQuota {
@@ -46,8 +46,8 @@ export interface SecureNamespaceProps {
   readonly quota?: NamespaceQuota;
   /** Per-container defaults and maximum. @default see ContainerDefaults */
   readonly containerDefaults?: ContainerDefaults;
-  /** Where pods resolve names. @default NetworkPeer.kubeDns() */
-  readonly dns?: NetworkPeer;
+  /** Where pods resolve names. @default ClusterDns.kubeDns() */
+  readonly dns?: ClusterDns;
   /** The Kubernetes minor whose restricted profile is enforced; pinned so upgrades never reject running pods. @default 'v1.27' */
   readonly podSecurityVersion?: string;
   /** Value of `app.kubernetes.io/part-of`. @default 'billing' */
@@ -129,13 +129,13 @@ export class SecureNamespace extends Construct {
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     }).addDependency(namespace);
 
-    const dnsPorts = [NetworkPolicyPort.udp(53), NetworkPolicyPort.tcp(53)];
+    const dns = props.dns ?? ClusterDns.kubeDns();
     new KubeNetworkPolicy(this, 'AllowDns', {
       metadata: metadata('allow-dns'),
       spec: {
         podSelector: {},
         policyTypes: ['Egress'],
-        egress: [{ to: [(props.dns ?? NetworkPeer.kubeDns()).toSpec()], ports: dnsPorts.map((p) => p.toSpec()) }],
+        egress: [{ to: dns.peers.map((peer) => peer.toSpec()), ports: dns.ports.map((port) => port.toSpec()) }],
       },
     }).addDependency(namespace);
   }

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { KubeRole, type PolicyRule } from '../imports/k8s.js';
+import type { ClusterDns } from './cluster-dns.js';
 import { DEFAULT_PART_OF, MANAGED_BY_LABEL, PART_OF_LABEL } from './labels.js';
 import { SecureNamespace, type ContainerDefaults, type NamespaceQuota } from './secure-namespace.js';
 import { TeamGuardrails } from './team-guardrails.js';
@@ -57,6 +58,8 @@ export interface TeamProps {
   readonly quota?: NamespaceQuota;
   /** Per-container defaults and maximum. @default see ContainerDefaults */
   readonly containerDefaults?: ContainerDefaults;
+  /** Where its pods resolve names. @default ClusterDns.kubeDns() */
+  readonly dns?: ClusterDns;
   /** Value of `app.kubernetes.io/part-of`. @default 'billing' */
   readonly partOf?: string;
 }
@@ -87,6 +90,7 @@ export class Team extends Construct {
       name: props.name,
       quota: props.quota,
       containerDefaults: props.containerDefaults,
+      dns: props.dns,
       partOf,
     });
 

@@ -99,8 +99,8 @@ build_images() {
   done
 }
 
-# The manifests pull every image with imagePullPolicy Always (credentials are checked on each
-# start), so the cluster needs a registry it can reach; a side-loaded image would not do.
+# The manifests pull every image with imagePullPolicy IfNotPresent (each is pinned), so an image
+# already on the node is used; pushing to the registry dist/ names serves every node.
 load_images() {
   need docker "Install Docker to push the images."
   local kind app image

@@ -6,7 +6,7 @@ import { configReferencesExist } from './checks/config-references.js';
 import { containerPortNames, containerPortsUnique } from './checks/container-ports.js';
 import {
   containerResources,
-  imagePullPolicyAlways,
+  imagePullPolicyIfNotPresent,
   imageTagPinned,
   readOnlyRootFilesystem,
   runAsHighUid,
@@ -90,7 +90,7 @@ export const ALL_CHECKS: readonly Check[] = [
   readOnlyRootFilesystem,
   runAsHighUid,
   imageTagPinned,
-  imagePullPolicyAlways,
+  imagePullPolicyIfNotPresent,
   containerResources,
   sshPort,
   probesPresent,

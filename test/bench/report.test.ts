@@ -160,7 +160,7 @@ describe('the benchmark report', () => {
     expect(markdown).toContain('answered with p99 4 ms in the same run, 1.6x its own mean');
     expect(markdown).toContain('needs more than 8,000 requests/s');
     expect(markdown).toContain('**Missed (invoice-app):** peak 190 MiB against 150 MiB');
-    expect(markdown).toContain('The heap flags of NODE_OPTIONS (`charts/billing-platform.ts`) bound both.');
+    expect(markdown).toContain('The heap flags of NODE_OPTIONS (`charts/node-options.ts`) bound both.');
     expect(markdown).toContain('**Missed (linear):**');
     expect(markdown).toContain('**Missed (`npx cdk8s synth`):** 2.0x against 3x');
     expect(markdown).toContain('**Missed (dist/ invoice-app):** 160Mi / 240Mi is not set from the peak');

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { Image, ImageRegistry, PINNED_IMAGES } from '../../charts/index.js';
+import {
+  environmentObjects,
+  Image,
+  ImageRegistry,
+  PINNED_IMAGES,
+  podSpec,
+  synthesizeAll,
+  WORKLOAD_KINDS,
+  type Manifest,
+} from '../../charts/index.js';
 
 describe('Image', () => {
   it('accepts a tag or a digest', () => {
@@ -37,5 +46,21 @@ describe('ImageRegistry', () => {
     expect(() => new ImageRegistry('ghcr.io/acme', 'latest')).toThrow(/'latest'/);
     expect(() => new ImageRegistry('ghcr.io/acme/', '1.0.0')).toThrow(/without a trailing slash/);
     expect(() => new ImageRegistry('', '1.0.0')).toThrow(/not valid/);
+  });
+});
+
+describe('pull policy', () => {
+  it('pulls every pinned image IfNotPresent in every environment, so a node that has it needs no registry', () => {
+    const files = synthesizeAll();
+    for (const folder of ['.', 'prod']) {
+      const containers = environmentObjects(files, folder)
+        .filter((object) => WORKLOAD_KINDS.includes(object.kind))
+        .flatMap((workload) => podSpec(workload).containers as Manifest[]);
+      expect(containers.length, folder).toBeGreaterThan(0);
+      for (const container of containers) {
+        expect(container.imagePullPolicy, `${folder}: ${container.image}`).toBe('IfNotPresent');
+        expect(() => Image.of(container.image)).not.toThrow();
+      }
+    }
   });
 });

@@ -90,7 +90,7 @@ describe('Microservice defaults', () => {
       limits: { cpu: '500m', memory: '256Mi' },
     });
     expect(container.image).toBe('registry.test/ledger-app:1.2.3');
-    expect(container.imagePullPolicy).toBe('Always');
+    expect(container.imagePullPolicy).toBe('IfNotPresent');
   });
 
   it('prefers to spread replicas over nodes and zones without requiring it', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NetworkPeer, SecureNamespace, Team, TEAM_DEPLOYER_RULES } from '../../charts/index.js';
+import { ClusterDns, NetworkPeer, SecureNamespace, Team, TEAM_DEPLOYER_RULES } from '../../charts/index.js';
 import { all, only, roleAllows as allows, synth, testChart } from '../../charts/index.js';
 
 describe('SecureNamespace', () => {
@@ -74,7 +74,7 @@ describe('SecureNamespace', () => {
         cpuMax: '1',
         memoryMax: '1Gi',
       },
-      dns: NetworkPeer.pods('dns', { app: 'resolver' }),
+      dns: ClusterDns.of([NetworkPeer.pods('dns', { app: 'resolver' })]),
       podSecurityVersion: 'v1.30',
       partOf: 'ledger',
     });

@@ -80,20 +80,20 @@ export const imageTagPinned = perContainerCheck(
   },
 );
 
-export const imagePullPolicyAlways = perContainerCheck(
+export const imagePullPolicyIfNotPresent = perContainerCheck(
   {
     name: 'image-pull-policy',
     category: 'best-practice',
     reason:
-      'imagePullPolicy: Always makes the kubelet check the pull secret on every start, so a pod cannot reuse an image it may not pull.',
-    equivalents: ['kube-score:container-image-pull-policy'],
+      'Images are pinned (a tag never reused, or a digest), so a copy on the node is the same image: IfNotPresent starts pods without a registry (images loaded into the node, a registry outage) and is what the contract says.',
+    equivalents: [],
   },
   (container, _workload, path) =>
-    container.imagePullPolicy === 'Always'
+    container.imagePullPolicy === 'IfNotPresent'
       ? undefined
       : {
           path: `${path}.imagePullPolicy`,
-          message: `imagePullPolicy is ${container.imagePullPolicy ?? 'unset'}, should be Always`,
+          message: `imagePullPolicy is ${container.imagePullPolicy ?? 'unset'}, should be IfNotPresent`,
         },
 );
 

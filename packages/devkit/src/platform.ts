@@ -7,6 +7,7 @@ import { LocalPostgres } from './local-postgres.js';
 import { PlatformLock } from './platform-lock.js';
 import { ManagedProcess } from './process.js';
 import { SupervisedService, type RestartPolicy } from './supervised-service.js';
+import { NODE_OPTIONS } from '../../../charts/node-options.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -255,11 +256,11 @@ export interface Wiring {
 
 /**
  * Node's flags for both services (V8 heap sizing), passed as the manifests pass them: NODE_OPTIONS
- * in the service's environment, so that memory measured here is memory in a pod. The value is
- * NODE_OPTIONS in charts/billing-platform.ts and the images' Dockerfiles; test/charts/node-options.test.ts
- * fails if they drift.
+ * in the service's environment, so that memory measured here is memory in a pod. One value, in
+ * charts/node-options.ts; the images' Dockerfiles repeat it (test/charts/node-options.test.ts
+ * fails if they drift).
  */
-export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=96';
+export const SERVICE_NODE_OPTIONS = NODE_OPTIONS;
 
 // Locally the services bind 127.0.0.1 only; in a pod they bind every interface (the kit's default).
 const localOnly = (options: PlatformOptions): Environment => ({

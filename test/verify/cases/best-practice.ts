@@ -37,9 +37,9 @@ export const bestPracticeCases: BrokenCase[] = [
   },
   {
     check: 'image-pull-policy',
-    title: 'IfNotPresent',
-    breakIt: (p) => p.set(APP, `${CONTAINER}.imagePullPolicy`, 'IfNotPresent'),
-    expect: /imagePullPolicy is IfNotPresent, should be Always/,
+    title: 'Always',
+    breakIt: (p) => p.set(APP, `${CONTAINER}.imagePullPolicy`, 'Always'),
+    expect: /imagePullPolicy is Always, should be IfNotPresent/,
   },
   {
     check: 'container-resources',

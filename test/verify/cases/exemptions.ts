@@ -16,7 +16,7 @@ export const exemptionCases: BrokenCase[] = [
     breakIt: (p) =>
       p
         .set(APP, waive('image-pull-policy'), ' ')
-        .set(APP, 'spec.template.spec.containers[0].imagePullPolicy', 'IfNotPresent'),
+        .set(APP, 'spec.template.spec.containers[0].imagePullPolicy', 'Always'),
     expect: /waiver of image-pull-policy gives no reason/,
   },
   {
