@@ -41,8 +41,7 @@ kind-up: ## Create a local kind cluster and its image registry on localhost:5001
 	KIND_CLUSTER='$(KIND_CLUSTER)' deploy/kind-up.sh
 
 kind-down: ## Delete the local kind cluster and its registry
-	kind delete cluster --name '$(KIND_CLUSTER)'
-	docker rm --force kind-registry
+	KIND_CLUSTER='$(KIND_CLUSTER)' deploy/kind-down.sh
 
 lint-scripts: ## shellcheck the cluster scripts
 	shellcheck deploy/*.sh

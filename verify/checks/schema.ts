@@ -10,14 +10,14 @@ import { CrdSchemaRegistry } from '../crd-schemas.js';
 import { finding } from '../check.js';
 
 // The upstream Kubernetes 1.27.0 OpenAPI definitions, as cdk8s serves them for `cdk8s import
-// k8s@1.27.0` (the same file imports/k8s.ts was generated from), copied into the repository so that
-// verification needs nothing outside it. Only reformatted by prettier; the JSON is unchanged.
+// k8s@1.27.0` (the same file imports/k8s.ts was generated from, by `npm run import`), kept in the
+// repository so that verification needs nothing outside it. Only reformatted by prettier; the JSON is unchanged.
 //
 // Why not kubernetes-models' per-kind validate(): its 5.x schemas are a newer Kubernetes (they know
 // fields 1.27 does not, such as `restartPolicyRules`), it needs Node 22, and it accepts unknown
 // fields, which is exactly the mistake that `kubectl apply` (strict field validation) rejects.
 // So: the same upstream schema, with ajv, closed with `additionalProperties: false` below.
-const SCHEMA_FILE = new URL('../schemas/kubernetes-1.27.0.json', import.meta.url);
+const SCHEMA_FILE = new URL('../../schemas/k8s/v1.27.0/_definitions.json', import.meta.url);
 // Kinds 1.27 does not serve at the apiVersion we write (ValidatingAdmissionPolicy and its binding
 // went v1 in 1.30) are checked against the Kubernetes 1.32 definitions, the same file
 // `npm run import:k8s-1.32` generated their types from, so that no object goes unchecked.
