@@ -16,6 +16,9 @@ const READ_VERBS = ['get', 'list', 'watch'];
  *   rights the team was not given.
  * - The Namespace itself, ResourceQuota and LimitRange (read only): the Pod Security label
  *   and the quota stay the platform's.
+ * - NetworkPolicies and Ingresses (read only), and Gateway API routes (none): who may talk to
+ *   whom, and what is public, is the platform's to write; a team that could would admit every
+ *   pod of the cluster, drop its default deny or claim a public path.
  * - `pods/exec`, `pods/attach`, `pods/portforward`: these read a running pod's environment,
  *   secrets included.
  * Whoever can create a Deployment can mount any Secret of the namespace into a pod, so the
@@ -39,7 +42,7 @@ export const TEAM_DEPLOYER_RULES: PolicyRule[] = [
   { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ALL_VERBS },
   { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ALL_VERBS },
   { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ALL_VERBS },
-  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies', 'ingresses'], verbs: ALL_VERBS },
+  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies', 'ingresses'], verbs: READ_VERBS },
   { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: READ_VERBS },
 ];
 

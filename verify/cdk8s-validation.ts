@@ -23,7 +23,7 @@ export class ManifestVerification implements Validation {
         context.report.addViolation({
           ruleName: violation.check,
           recommendation: `${violation.object}${violation.path ? ` ${violation.path}` : ''}: ${violation.message}`,
-          fix: `${report.checks.find((check) => check.name === violation.check)?.reason ?? 'See the waivers in the README.'} Run npm run verify -- ${folder} for the full report.`,
+          fix: `${report.checks.find((check) => check.name === violation.check)?.reason ?? 'See the waivers in docs/verification.md.'} Run npm run verify -- ${folder} for the full report.`,
           violatingResources: [
             {
               resourceName: violation.object,

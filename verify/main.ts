@@ -1,7 +1,7 @@
 // `npm run verify [-- paths...] [--matrices] [--list]`: checks the manifests, prints the report
 // and exits 1 on any violation. Each folder (dist/, and each folder below it such as dist/prod/)
 // is one environment, verified on its own as one cluster. --matrices prints the reachability and
-// RBAC matrices as Markdown (what the README shows); --list prints every check with its reason.
+// RBAC matrices as Markdown (what docs/verification-matrices.md shows); --list prints every check with its reason.
 import { ALL_CHECKS } from './all-checks.js';
 import { loadManifests, manifestFolders } from './manifest.js';
 import { formatCheckList, formatMatrices, formatReport } from './report.js';

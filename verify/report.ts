@@ -49,7 +49,7 @@ export function formatReport(report: Report): string {
   return lines.join('\n');
 }
 
-/** The reachability and RBAC matrices of one folder of manifests, as the Markdown the README shows. */
+/** The reachability and RBAC matrices of one folder of manifests, as the Markdown docs/verification-matrices.md shows. */
 export function formatMatrices(folder: string, report: Report): string {
   const cluster = new Cluster(report.manifests);
   return [

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,6 +28,39 @@ const hasShellcheck = (() => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
+
+// The few real tools the scripts run besides the stand-ins, linked into a folder of their own: a
+// PATH with /usr/bin on it would find whatever this machine has installed (a real docker, say),
+// and "docker is not installed" would never come.
+const REAL_TOOLS = [
+  'bash',
+  'sh',
+  'node',
+  'npm',
+  'sed',
+  'sleep',
+  'basename',
+  'dirname',
+  'cat',
+  'seq',
+  'base64',
+  'grep',
+  'mkdir',
+];
+const realTools = join(root, 'real-tools');
+await mkdir(realTools);
+for (const tool of REAL_TOOLS) {
+  const found = tool === 'node' ? process.execPath : which(tool);
+  if (found !== undefined) await symlink(found, join(realTools, tool));
+}
+
+function which(tool: string): string | undefined {
+  try {
+    return execFileSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 describe.each(SCRIPTS)('%s', (script) => {
   it('is an executable bash script with set -euo pipefail', async () => {
@@ -94,8 +127,8 @@ async function standIns(name: string, options: StandInOptions = {}) {
     await writeFile(join(dir, tool), `${text}\n`);
     await chmod(join(dir, tool), 0o755);
   }
-  // Only the stand-ins and the system's basic tools (bash, node, sed, sleep): no real docker or kubectl.
-  const path = [dir, '/usr/bin', '/bin'].join(':');
+  // Only the stand-ins and the real tools above: no docker, kind or kubectl of this machine's.
+  const path = [dir, realTools].join(':');
   return { log, path, calls: async () => (await readFile(log, 'utf8')).split('\n').filter((line) => line !== '') };
 }
 

@@ -5,11 +5,11 @@ import { invoiceConfigSchema } from '../../apps/invoice-app/src/config.js';
 import { paymentProviderConfigSchema } from '../../apps/payment-provider/src/config.js';
 import { APPS, loadManifests, readImageSpec, repoRoot, serviceWorkload, type K8sObject } from './support.js';
 
-// The README's configuration reference is the operator's only list of settings: it must name
-// every variable the services read, with the schema's default, and the ConfigMap or Secret the
-// manifests set it from.
+// The configuration reference (docs/configuration.md) is the operator's only list of settings: it
+// must name every variable the services read, with the schema's default, and the ConfigMap or
+// Secret the manifests set it from.
 
-const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+const reference = readFileSync(join(repoRoot, 'docs/configuration.md'), 'utf8');
 
 interface Row {
   readonly variable: string;
@@ -18,10 +18,10 @@ interface Row {
 }
 
 function configurationReference(): Map<string, Row> {
-  const start = readme.indexOf('\n## Configuration reference');
-  expect(start, 'README.md has no "## Configuration reference" section').toBeGreaterThanOrEqual(0);
-  const next = readme.indexOf('\n## ', start + 1);
-  const section = readme.slice(start, next < 0 ? undefined : next);
+  const start = reference.indexOf('# Configuration reference');
+  expect(start, 'docs/configuration.md has no "# Configuration reference" heading').toBeGreaterThanOrEqual(0);
+  const next = reference.indexOf('\n## ', start + 1);
+  const section = reference.slice(start, next < 0 ? undefined : next);
   const rows = new Map<string, Row>();
   // The section's first table is the reference; the scripts' settings follow in another.
   const lines = section.split('\n');
@@ -40,7 +40,7 @@ const schemas = [invoiceConfigSchema, paymentProviderConfigSchema];
 /** Read outside the schemas: the kit's listen address, the image's NODE_ENV, and node's own NODE_OPTIONS. */
 const OUTSIDE_SCHEMAS = ['HOST', 'NODE_ENV', 'NODE_OPTIONS'];
 
-describe('the configuration reference in README.md', () => {
+describe('the configuration reference in docs/configuration.md', () => {
   const rows = configurationReference();
 
   it('lists exactly the variables the services read', () => {

@@ -118,6 +118,15 @@ describe('the invoice API', () => {
     expect(JSON.parse((await get('/rest/v1/invoices?limit=2.5')).text)).toEqual({
       error: 'querystring/limit must be integer',
     });
+    expect(JSON.parse((await get('/rest/v1/invoices?status=paid')).text)).toEqual({
+      error: 'querystring/status must be one of PENDING, PAID, FAILED (got "paid")',
+    });
+    expect(JSON.parse((await get('/rest/v1/invoices?colour=red&limit=5')).text)).toEqual({
+      error: "Unknown query parameter 'colour': it takes status, limit, after",
+    });
+    expect(JSON.parse((await get('/rest/v1/customers?limit=5')).text)).toEqual({
+      error: "Unknown query parameter 'limit': it takes no query parameters",
+    });
     const bad = ['limit=0', 'limit=1001', 'limit=x', 'limit=2.5', 'after=-1', 'after=1e2', 'limit=1&limit=2'];
     for (const query of [...bad, 'status=paid', 'status=', 'colour=red']) {
       const response = await get(`/rest/v1/invoices?${query}`);
@@ -148,6 +157,31 @@ describe('the customer API', () => {
 });
 
 describe('the pay endpoint', () => {
+  it('is POST only: GET and PUT answer 405 with Allow, not a bad invoice id or a 404', async () => {
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const response = await fetch(`${base}/rest/v1/invoices/pay`, { method });
+      expect(response.status, method).toBe(405);
+      expect(response.headers.get('allow'), method).toBe('POST');
+      expect(((await response.json()) as { error: string }).error).toBe(
+        `${method} is not allowed on /rest/v1/invoices/pay: use POST`,
+      );
+    }
+    expect((await fetch(`${base}/rest/v1/invoices/1`, { method: 'DELETE' })).headers.get('allow')).toBe('GET, HEAD');
+  });
+
+  it('says which token a 401 wants, and reads a lower-case scheme as Bearer', async () => {
+    const refused = await fetch(`${base}/rest/v1/invoices/pay`, { method: 'POST' });
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="invoice-app"');
+    expect(((await refused.json()) as { error: string }).error).toMatch(/Authorization: Bearer <BILLING_API_TOKEN>/);
+    // A wrong token, so that nothing is billed: the scheme was understood, the token was not it.
+    const lowerCase = await fetch(`${base}/rest/v1/invoices/pay`, {
+      method: 'POST',
+      headers: { authorization: 'bearer wrong-token-0123456789' },
+    });
+    expect(lowerCase.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+    expect(((await lowerCase.json()) as { error: string }).error).toMatch(/token is not BILLING_API_TOKEN/);
+  });
+
   it('needs the billing token', async () => {
     const attempts: Record<string, string>[] = [
       {},

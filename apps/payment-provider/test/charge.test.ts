@@ -129,7 +129,11 @@ describe('POST /rest/v1/charge', () => {
     ['a missing customer_id', { value: 1, currency: 'USD' }, 'customer_id'],
     ['a missing value', { customer_id: 1, currency: 'USD' }, 'value'],
     ['a missing currency', { customer_id: 1, value: 1 }, 'currency'],
-    ['an extra field', { ...body, amount: 1 }, 'must not have additional properties'],
+    [
+      'an extra field',
+      { ...body, amount: 1 },
+      "Unknown field 'amount': it takes customer_id, value, currency, invoice_id",
+    ],
     ['an array', [body], 'body must be object'],
     ['null', 'null', 'body must be object'],
     ['broken JSON', '{"customer_id":', 'JSON'],
@@ -192,6 +196,25 @@ describe('bearer-token auth', () => {
     const listed = await charging.inject({ method: 'GET', url: '/rest/v1/charges', headers });
     expect(listed.statusCode).toBe(401);
     expect(await storedCharges(charging)).toEqual([]);
+  });
+
+  it('says which token is needed, with a Bearer challenge, and takes the scheme in any case', async () => {
+    const refused = await charging.inject({ method: 'POST', url: '/rest/v1/charge', payload: body });
+    expect(refused.headers['www-authenticate']).toBe('Bearer realm="payment-provider"');
+    expect(refused.json().error).toMatch(/Authorization: Bearer <PAYMENT_PROVIDER_TOKEN>/);
+    const lowerCase = { authorization: `bearer ${TOKEN}` };
+    expect(
+      (await charging.inject({ method: 'POST', url: '/rest/v1/charge', headers: lowerCase, payload: body })).statusCode,
+    ).toBe(200);
+    expect((await charging.inject({ method: 'GET', url: '/rest/v1/charges', headers: lowerCase })).statusCode).toBe(
+      200,
+    );
+  });
+
+  it('answers another method on the charge route 405 with Allow', async () => {
+    const response = await charging.inject({ method: 'GET', url: '/rest/v1/charge', headers: auth });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('POST');
   });
 
   it('checks the token before the body, so a stranger learns nothing about the schema', async () => {
@@ -271,7 +294,7 @@ describe('GET /rest/v1/charges', () => {
     ['?invoice_id=-1', 'querystring/invoice_id must be >= 1'],
     ['?invoice_id=99999999999999999999', 'querystring/invoice_id must be integer'],
     ['?invoice_id=', 'querystring/invoice_id must be integer'],
-    ['?invoiceId=1', 'must not have additional properties'],
+    ['?invoiceId=1', "Unknown query parameter 'invoiceId': it takes invoice_id"],
   ])('refuses the query %s with 400', async (query, error) => {
     const response = await list(query);
     expect(response.statusCode).toBe(400);

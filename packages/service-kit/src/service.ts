@@ -8,13 +8,15 @@ import Fastify, {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type pg from 'pg';
+import { AllowedMethods } from './allowed-methods.js';
 import { createPool, type PoolOptions } from './database.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-outage.js';
 import { healthPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
 import { openApiPlugin } from './openapi.js';
 import { RequestLogController } from './request-log.js';
 import { applyMigrations, migrationNames } from './migrations.js';
-import { validatorCompiler } from './validation.js';
+import { formatValidationErrors, validatorCompiler } from './validation.js';
 
 /** A Fastify instance as every service of ours has it: TypeBox-typed routes plus the kit. */
 export type ServiceApp = FastifyInstance<
@@ -27,6 +29,8 @@ export type ServiceApp = FastifyInstance<
 
 declare module 'fastify' {
   interface FastifyInstance {
+    /** The service's name, as in its logs and metrics. */
+    serviceName: string;
     /** The service's own Postgres pool; closed when the app closes. */
     db: pg.Pool;
     /** Applies pending migrations; readiness stays 503 until they are. */
@@ -72,13 +76,44 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     requestTimeout: 120_000,
+    schemaErrorFormatter: formatValidationErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.decorate('serviceName', options.name);
 
   // Bodies are checked without coercion ("5" is not an integer); path and query strings are converted.
   app.setValidatorCompiler(validatorCompiler);
-  app.setErrorHandler(errorHandler);
+
+  // A path that exists with another method is 405 with the methods it has, not 404, and not the
+  // 400 of a parametric route that happened to match (GET /rest/v1/invoices/pay is not invoice "pay").
+  const allowedMethods = new AllowedMethods();
+  app.addHook('onRoute', (route) => allowedMethods.add(route.method, route.url));
+  const methodNotAllowed = (request: FastifyRequest, reply: FastifyReply): boolean => {
+    const allowed = allowedMethods.of(request.url);
+    if (allowed.length === 0 || allowed.includes(request.method)) return false;
+    void reply
+      .code(405)
+      .header('allow', allowed.join(', '))
+      .send({
+        error: `${request.method} is not allowed on ${request.url.split('?', 1)[0]}: use ${allowed.join(', ')}`,
+      });
+    return true;
+  };
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validationContext === 'params' && methodNotAllowed(request, reply)) return;
+    return errorHandler(error, request, reply);
+  });
   app.setNotFoundHandler((request, reply) => {
+    if (methodNotAllowed(request, reply)) return;
     void reply.code(404).send({ error: `Route ${request.method} ${request.url} not found` });
+  });
+  // Every 503 says when to try again, whichever route answered it (a billing run stopped by the
+  // database answers its own).
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (reply.statusCode === 503 && !reply.hasHeader('retry-after')) {
+      void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    }
+    done(null, payload);
   });
   // First, so that every route after it is in the OpenAPI document.
   await app.register(openApiPlugin, { title: options.name, description: options.description });
@@ -111,6 +146,15 @@ function errorHandler(error: FastifyError, request: FastifyRequest, reply: Fasti
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     return reply.code(status).send({ error: error.message });
+  }
+  // A database that is away is not the service failing: the client may retry, and every route
+  // says so the same way, those added later included.
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ reason: error.message, code: error.code }, 'database unavailable');
+    return reply
+      .code(503)
+      .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+      .send({ error: `The database is unavailable right now; retry in ${DATABASE_RETRY_AFTER_SECONDS} s` });
   }
   request.log.error({ err: error }, 'request failed');
   // A deliberate 5xx (503 from fault injection, say) keeps its message; an unexpected one leaks nothing.

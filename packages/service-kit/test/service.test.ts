@@ -39,6 +39,43 @@ describe('a service built on the kit', () => {
     expect(wrong.statusCode).toBe(401);
   });
 
+  it('takes the bearer scheme in any case, and says in a 401 which token is needed, with a challenge', async () => {
+    const post = (authorization?: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/widgets',
+        headers: authorization === undefined ? {} : { authorization },
+        payload: { name: 'cog' },
+      });
+    expect((await post(`bearer ${token}`)).statusCode).toBe(201);
+    expect((await post(`BEARER ${token}`)).statusCode).toBe(201);
+
+    const missing = await post();
+    expect(missing.statusCode).toBe(401);
+    expect(missing.headers['www-authenticate']).toBe('Bearer realm="widgets"');
+    expect(missing.json().error).toBe('Missing Authorization header: send "Authorization: Bearer <WIDGET_TOKEN>"');
+    const basic = await post('Basic d2lkZ2V0OnRva2Vu');
+    expect(basic.headers['www-authenticate']).toBe('Bearer realm="widgets"');
+    expect(basic.json().error).toMatch(/not a bearer token: .*WIDGET_TOKEN/);
+    const wrong = await post(`Bearer ${token}x`);
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.headers['www-authenticate']).toMatch(
+      /^Bearer realm="widgets", error="invalid_token", error_description="[^"]+"$/,
+    );
+    expect(wrong.json().error).toMatch(/token is not WIDGET_TOKEN/);
+  });
+
+  it('answers a known path with another method 405 and the methods it has in Allow', async () => {
+    const list = await app.inject({ method: 'GET', url: '/widgets' });
+    expect(list.statusCode).toBe(405);
+    expect(list.headers.allow).toBe('POST');
+    expect(list.json().error).toBe('GET is not allowed on /widgets: use POST');
+    const put = await app.inject({ method: 'PUT', url: '/widgets/1?x=1' });
+    expect(put.statusCode).toBe(405);
+    expect(put.headers.allow).toBe('GET, HEAD');
+    expect((await app.inject({ method: 'DELETE', url: '/nope' })).statusCode).toBe(404);
+  });
+
   it('answers bad input with 4xx JSON, never 5xx', async () => {
     const auth = { authorization: `Bearer ${token}` };
     const cases = [

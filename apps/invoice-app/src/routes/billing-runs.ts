@@ -36,7 +36,7 @@ export const billingRunsRoutes: RoutesPlugin<BillingRunsRoutesOptions> = async (
   const { runs } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 500;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
-  await requireBearerToken(scope, options.token);
+  await requireBearerToken(scope, options.token, { tokenName: 'BILLING_API_TOKEN' });
 
   const notFound = (runId: string) => ({ error: `Billing run '${runId}' was not found` });
 

@@ -34,7 +34,7 @@ function prefersAsync(prefer: string | undefined): boolean {
  * same idempotency keys.
  */
 export const payRoutes: RoutesPlugin<PayRoutesOptions> = async (scope, { token, engine }) => {
-  await requireBearerToken(scope, token);
+  await requireBearerToken(scope, token, { tokenName: 'BILLING_API_TOKEN' });
   // Runs answered with 202 have no request to keep the server open: shutdown waits for them here.
   scope.addHook('onClose', () => engine.allEnded());
 

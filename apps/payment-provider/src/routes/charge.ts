@@ -32,7 +32,7 @@ type Attempt = ChargeOutcome | { readonly kind: 'injected-fault' };
  * 503 for an injected fault. A repeated answer carries `Idempotent-Replayed: true`.
  */
 export const chargeRoutes: RoutesPlugin<ChargeRoutesOptions> = async (scope, { token, processor, faults, metrics }) => {
-  await requireBearerToken(scope, token);
+  await requireBearerToken(scope, token, { tokenName: 'PAYMENT_PROVIDER_TOKEN' });
 
   // A charge runs to its end even after its caller hung up, so shutdown waits for those too
   // before the kit closes the pool (child scopes close before the root's onClose).

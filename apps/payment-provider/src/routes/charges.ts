@@ -34,7 +34,7 @@ const LedgerEntry = Type.Object({
  * contract's JSON array. The array is streamed page by page, so memory stays flat at any size.
  */
 export const chargesRoutes: RoutesPlugin<ChargesRoutesOptions> = async (scope, { token, ledger }) => {
-  await requireBearerToken(scope, token);
+  await requireBearerToken(scope, token, { tokenName: 'PAYMENT_PROVIDER_TOKEN' });
 
   const schema = {
     summary: 'Every recorded charge attempt, in id order (streamed)',
