@@ -102,9 +102,11 @@ async function readEvents(url: string) {
 }
 
 describe('billing runs', () => {
-  it('records a synchronous run, with its trigger, total and counts', async () => {
+  it('records a synchronous run, with its trigger, total and counts; the invoice tally follows', async () => {
     await someInvoices(4);
     const { base } = await app();
+    const counts = async () => (await fetch(`${base}/rest/v1/invoices/counts`)).json();
+    expect(await counts()).toEqual({ PENDING: 4, PAID: 0, FAILED: 0 });
     const response = await fetch(`${base}/rest/v1/invoices/pay`, { method: 'POST', headers: auth });
     expect(response.status).toBe(200);
     const summary = (await response.json()) as Record<string, unknown>;
@@ -124,6 +126,7 @@ describe('billing runs', () => {
       error: null,
     });
     expect(Date.parse(run.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(run.startedAt));
+    expect(await counts()).toEqual({ PENDING: 0, PAID: 4, FAILED: 0 });
   });
 
   it('answers 202 with the running run and its address for Prefer: respond-async, and the run goes on', async () => {
