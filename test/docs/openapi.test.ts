@@ -8,7 +8,7 @@ import { loadConfig as loadProviderConfig } from '../../apps/payment-provider/sr
 
 // The OpenAPI documents committed under docs/openapi are what the services serve: generated
 // from the route schemas, so a route changed without its document fails here.
-// UPDATE_OPENAPI=1 (npm run openapi) writes them afresh instead.
+// UPDATE_DOCS=1 (npm run docs) writes them afresh instead.
 
 // Never connected to: serving the document needs no database.
 const DATABASE_URL = 'postgres://nobody@127.0.0.1:1/none';
@@ -60,7 +60,7 @@ describe.each(Object.entries(services))('the OpenAPI document of %s', (name, ser
       expect(Object.keys(served.paths).sort()).toEqual(service.paths);
 
       const file = new URL(`../../docs/openapi/${name}.json`, import.meta.url);
-      if (process.env.UPDATE_OPENAPI === '1') await writeFile(file, `${JSON.stringify(served, null, 2)}\n`);
+      if (process.env.UPDATE_DOCS === '1') await writeFile(file, `${JSON.stringify(served, null, 2)}\n`);
       expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(served);
 
       const docs = await app.inject({ url: '/rest/docs' });

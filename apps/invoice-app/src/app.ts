@@ -8,6 +8,7 @@ import type { InvoiceConfig } from './config.js';
 import { billingRunsRoutes } from './routes/billing-runs.js';
 import { customerRoutes } from './routes/customers.js';
 import { invoiceRoutes } from './routes/invoices.js';
+import { operatorPageRoutes } from './routes/operator-page.js';
 import { payRoutes } from './routes/pay.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -58,6 +59,7 @@ export async function buildApp(config: InvoiceConfig): Promise<ServiceApp> {
     leaseMs: leaseMs(config),
   });
 
+  await app.register(operatorPageRoutes);
   await app.register(customerRoutes);
   await app.register(invoiceRoutes);
   await app.register(payRoutes, { token: config.BILLING_API_TOKEN, engine });

@@ -1,58 +1,33 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { freePort, ManagedProcess } from '@billing/devkit';
-import { createTestDatabase } from '@billing/devkit/vitest';
-import type { ServiceApp } from '@billing/service-kit';
 import { BillingRuns, type RunRecord } from '../src/billing/billing-runs.js';
 import { main } from '../src/cli/billing.js';
 import {
   BILLING_TOKEN,
   auth,
-  ScriptedProvider,
   insertCustomers,
   insertInvoices,
-  migrate,
   startApp,
   testConfig,
+  billingTestBed,
 } from './helpers.js';
 
 // The billing CLI as a real process against a real invoice-app on a real listener.
 
 const cliEntry = fileURLToPath(new URL('../src/cli/billing.ts', import.meta.url));
 
-let databaseUrl: string;
-let db: pg.Pool;
-let provider: ScriptedProvider;
-const apps: ServiceApp[] = [];
-
-beforeAll(async () => {
-  databaseUrl = await createTestDatabase('cli');
-  await migrate(databaseUrl);
-  db = new pg.Pool({ connectionString: databaseUrl });
-  provider = await ScriptedProvider.start(() => ({ result: true }));
-});
-afterAll(async () => {
-  await db.end();
-  await provider.close();
-});
-beforeEach(() => {
-  provider.script = async () => {
-    await sleep(20);
-    return { result: true };
-  };
-});
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-  await db.query('TRUNCATE invoices, customers, billing_runs RESTART IDENTITY');
+const bed = billingTestBed('cli', () => async () => {
+  await sleep(20);
+  return { result: true };
 });
 
 async function app(env: Record<string, string> = {}, port = 0) {
-  const config = testConfig(databaseUrl, provider.url, { BILLING_CONCURRENCY: '4', ...env });
+  const config = testConfig(bed.databaseUrl, bed.provider.url, { BILLING_CONCURRENCY: '4', ...env });
   const started = port === 0 ? await startApp(config) : await startAppOn(config, port);
-  apps.push(started.app);
+  bed.apps.push(started.app);
   return started;
 }
 
@@ -65,9 +40,9 @@ async function startAppOn(config: ReturnType<typeof testConfig>, port: number) {
 }
 
 async function someInvoices(count: number, currency = 'USD'): Promise<void> {
-  const [customerId] = await insertCustomers(db, ['USD']);
+  const [customerId] = await insertCustomers(bed.db, ['USD']);
   await insertInvoices(
-    db,
+    bed.db,
     Array.from({ length: count }, (_, n) => ({ customerId: customerId!, amount: `${10 + n}.00`, currency })),
   );
 }
@@ -104,7 +79,7 @@ describe('billing CLI', () => {
   it('pay --follow bills to the end with progress lines and ends with the summary the API has', async () => {
     await someInvoices(120);
     // Three seconds or more of billing: long enough for plain progress lines (one per two seconds).
-    provider.script = async () => {
+    bed.provider.script = async () => {
       await sleep(100);
       return { result: true };
     };
@@ -159,7 +134,12 @@ describe('billing CLI', () => {
   it('exits 1 when the followed run was interrupted: its process died and its claims expired', async () => {
     await someInvoices(2);
     const { base } = await app();
-    const dead = await new BillingRuns(db).create({ runId: 'r-dead', trigger: 'api', replica: 'gone/1', leaseMs: 800 });
+    const dead = await new BillingRuns(bed.db).create({
+      runId: 'r-dead',
+      trigger: 'api',
+      replica: 'gone/1',
+      leaseMs: 800,
+    });
     expect(dead.record.status).toBe('running');
     const { code, stdout } = await billingHere(['run', 'r-dead', '--follow'], envFor(base));
     expect(code).toBe(1);
@@ -218,7 +198,7 @@ describe('billing CLI', () => {
 
   it('draws a progress bar on a terminal, from empty to full', async () => {
     await someInvoices(80);
-    provider.script = async () => {
+    bed.provider.script = async () => {
       await sleep(50);
       return { result: true };
     };
