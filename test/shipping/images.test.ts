@@ -30,7 +30,8 @@ const run = promisify(execFile);
 const manifests = loadManifests();
 const unavailable = engineUnavailable();
 if (unavailable !== undefined) {
-  if (process.env.CI === 'true') throw new Error(`CI must run the image tests, but ${unavailable}`);
+  if (!['', 'false', undefined].includes(process.env.CI))
+    throw new Error(`CI must run the image tests, but ${unavailable}`);
   process.stderr.write(`Skipping the image tests: ${unavailable}\n`);
 }
 
