@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { invoiceAppEnvironment, paymentProviderEnvironment } from '@billing/devkit';
-import { NODE_OPTIONS } from '../../charts/billing-platform.js';
+import { NODE_OPTIONS } from '../../charts/index.js';
 import { APPS, loadManifests, readImageSpec, repoRoot, serviceWorkload } from '../shipping/support.js';
 
 // The memory the benchmarks measure is memory in a pod only if the services run with the same
