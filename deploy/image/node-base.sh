@@ -121,6 +121,8 @@ ENTRYPOINT
   mkdir -p "$cache"
   tar --numeric-owner --xattrs -C "$rootfs" -cf "$archive.partial" .
   mv "$archive.partial" "$archive"
+  # Only the current recipe's root filesystem is worth keeping for this version.
+  find "$cache" -maxdepth 1 -name "node-$version-$suite-slim-*.tar" ! -name "${archive##*/}" -delete
 }
 
 [[ -f "$archive" ]] || build_rootfs

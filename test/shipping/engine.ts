@@ -15,8 +15,9 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** How to get the image tests run. */
 export const HOW_TO_RUN =
-  "the image tests need a container engine: run npm test as root with Debian's docker.io and debootstrap installed (apt-get install docker.io debootstrap; the tests start a private dockerd), or with a running Docker engine the docker CLI reaches. CI never skips them.";
+  "run npm test as root with Debian's docker.io and debootstrap installed (apt-get install docker.io debootstrap: the tests start a private dockerd), or with a Docker engine the docker CLI reaches. CI never skips them";
 
 /** A container engine and the docker CLI that drives it. */
 export interface Engine {
@@ -44,16 +45,16 @@ function onPath(command: string): boolean {
 /** Why the image tests cannot run here, or undefined when they can. */
 export function engineUnavailable(): string | undefined {
   const cli = dockerCli();
-  if (cli === undefined) return `no docker CLI: ${HOW_TO_RUN}`;
+  if (cli === undefined) return `no docker CLI; to run them, ${HOW_TO_RUN}`;
   if (process.getuid?.() === 0 && onPath('dockerd')) return undefined;
   if (spawnSync(cli, ['info'], { stdio: 'ignore', timeout: 20_000 }).status === 0) return undefined;
-  return `no container engine here: ${HOW_TO_RUN}`;
+  return `no container engine (not root with dockerd, and docker info does not answer); to run them, ${HOW_TO_RUN}`;
 }
 
 /** Starts a private dockerd when this process may, else uses the engine the CLI reaches. */
 export async function startEngine(label: string): Promise<Engine> {
   const cli = dockerCli();
-  if (cli === undefined) throw new Error(`no docker CLI: ${HOW_TO_RUN}`);
+  if (cli === undefined) throw new Error(`no docker CLI; to run the image tests, ${HOW_TO_RUN}`);
   const containerLabel = `billing-platform.test=${label}-${process.pid}`;
   if (process.getuid?.() === 0 && onPath('dockerd')) return startPrivate(cli, containerLabel);
   return engineFor(cli, process.env, false, containerLabel, async () => {});

@@ -30,7 +30,8 @@ const run = promisify(execFile);
 const manifests = loadManifests();
 const unavailable = engineUnavailable();
 if (unavailable !== undefined) {
-  if (process.env.CI === 'true') throw new Error(`CI must run the image tests, but ${unavailable}`);
+  if (!['', 'false', undefined].includes(process.env.CI))
+    throw new Error(`CI must run the image tests, but ${unavailable}`);
   process.stderr.write(`Skipping the image tests: ${unavailable}\n`);
 }
 
@@ -297,14 +298,13 @@ describe.skipIf(unavailable !== undefined)(
       it('runs the preStop hook, then exits 0 on SIGTERM during a run, within the grace period', async () => {
         const { pod, container } = serviceWorkload(manifests, 'invoice-app');
         const grace = (pod as { terminationGracePeriodSeconds?: number }).terminationGracePeriodSeconds ?? 30;
-        let finished = false;
+        let answered: number | undefined;
         const payRun = fetch(url('invoice-app', '/rest/v1/invoices/pay'), { method: 'POST', headers: billing }).then(
-          (response) => response.status,
-          () => 0,
+          (response) => (answered = response.status),
+          () => (answered = 0),
         );
-        void payRun.finally(() => (finished = true));
         // The run is under way once the provider has recorded its first charges.
-        while ((await ledger()).length === 0) await sleep(100);
+        while (answered === undefined && (await ledger()).length === 0) await sleep(100);
 
         // As the kubelet stops a pod: the preStop hook in the container, then SIGTERM, and SIGKILL
         // once the grace period (which the hook's time counts against) is over.
@@ -312,7 +312,7 @@ describe.skipIf(unavailable !== undefined)(
         const hook = (container as { lifecycle?: { preStop?: { exec?: { command?: string[] } } } }).lifecycle?.preStop
           ?.exec?.command;
         if (hook !== undefined) await engine.docker(['exec', containerName('invoice-app'), ...hook]);
-        expect(finished, 'the run ended before SIGTERM: the provider answers too fast for this test').toBe(false);
+        expect(answered, 'the pay call answered before SIGTERM: the run was over').toBeUndefined();
         await engine.docker(['kill', '--signal=SIGTERM', containerName('invoice-app')]);
         const left = grace * 1000 - (Date.now() - began);
         const exitCode = await engine.docker(['wait', containerName('invoice-app')], { timeoutMs: Math.max(left, 1) });
