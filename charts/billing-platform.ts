@@ -2,8 +2,14 @@ import { Cron, type App } from 'cdk8s';
 import { BillingRun } from './billing-run.js';
 import type { Microservice } from './microservice.js';
 import type { NetworkPeer } from './network-policy.js';
-import { Platform, type PlatformProps } from './platform.js';
+import { Platform, PLATFORM_NAMESPACE, type PlatformProps } from './platform.js';
 import { PublicApi } from './public-api.js';
+import { PublicGateway, type PublicGatewayProps } from './public-gateway.js';
+import { PathMatch, ReadOnlyRoute } from './read-only-route.js';
+import { MicroserviceMonitor } from './service-monitor.js';
+import { BillingAlerts } from './billing-alerts.js';
+import { BILLING_DASHBOARD_PANELS, GrafanaDashboard } from './grafana-dashboard.js';
+import { GitOps, type GitOpsProps } from './gitops.js';
 import type { ResourceSizes } from './resources.js';
 import type { Team } from './team.js';
 
@@ -19,6 +25,12 @@ export interface BillingPlatformProps extends PlatformProps {
   readonly ingressController?: NetworkPeer;
   /** Pods allowed to scrape invoice-app's /metrics (e.g. Prometheus); payment-provider admits invoice-app only. @default none */
   readonly metricsScraper?: NetworkPeer;
+  /** The public entry on the Gateway API with a cert-manager certificate, instead of an Ingress. @default an Ingress */
+  readonly gateway?: Omit<PublicGatewayProps, 'namespace' | 'host' | 'partOf'>;
+  /** Prometheus Operator monitoring: a ServiceMonitor for invoice-app, the billing alerts and dashboard (needs metricsScraper). @default none */
+  readonly monitoring?: { readonly runbookBase: string };
+  /** Argo CD projects and applications that keep the environments in sync (in this environment's manifests). @default none */
+  readonly gitOps?: Omit<GitOpsProps, 'teams' | 'scope' | 'partOf'>;
   /** The monthly billing run. @default 06:00 UTC on the 1st */
   readonly billingSchedule?: Cron;
   /** The retry run for invoices the monthly run could not charge. @default 06:00 UTC on the 4th */
@@ -76,25 +88,48 @@ export class BillingPlatform extends Platform {
     if (props.metricsScraper) this.invoiceApp.allowFromPeer(props.metricsScraper);
 
     const chart = this.chartOf('invoices');
-    new PublicApi(chart, 'public-api', {
-      namespace: this.invoices.namespace,
-      // The read API only: pay and billing-runs stay inside the cluster (contract).
-      routes: [
-        '/rest/v1/invoices',
-        '/rest/v1/invoices/{id}',
-        '/rest/v1/customers',
-        '/rest/v1/customers/{id}',
-        '/rest/health',
-      ].map((path) => ({
-        path,
+    // The read API only: pay and billing-runs stay inside the cluster (contract).
+    if (props.gateway) {
+      if (props.host === undefined)
+        throw new Error('A gateway needs the public host name. Set host, e.g. billing.example.com.');
+      const gateway = new PublicGateway(chart, 'public', {
+        ...props.gateway,
+        namespace: this.invoices.namespace,
+        host: props.host,
+        partOf: this.partOf,
+      });
+      new ReadOnlyRoute(chart, 'invoice-app-read', {
+        gateway,
         service: this.invoiceApp,
-      })),
-      host: props.host,
-      tlsSecret: props.tlsSecret,
-      className: props.ingressClassName,
-      controller: props.ingressController,
-      partOf: this.partOf,
-    });
+        paths: [
+          PathMatch.exact('/rest/v1/invoices'),
+          PathMatch.regex('/rest/v1/invoices/[0-9]+'),
+          PathMatch.exact('/rest/v1/customers'),
+          PathMatch.regex('/rest/v1/customers/[0-9]+'),
+          PathMatch.exact('/rest/health'),
+        ],
+        partOf: this.partOf,
+      });
+    } else {
+      new PublicApi(chart, 'public-api', {
+        namespace: this.invoices.namespace,
+        routes: [
+          '/rest/v1/invoices',
+          '/rest/v1/invoices/{id}',
+          '/rest/v1/customers',
+          '/rest/v1/customers/{id}',
+          '/rest/health',
+        ].map((path) => ({
+          path,
+          service: this.invoiceApp,
+        })),
+        host: props.host,
+        tlsSecret: props.tlsSecret,
+        className: props.ingressClassName,
+        controller: props.ingressController,
+        partOf: this.partOf,
+      });
+    }
     const runs = {
       'billing-monthly': props.billingSchedule ?? Cron.schedule({ minute: '0', hour: '6', day: '1' }),
       'billing-retry': props.retrySchedule ?? Cron.schedule({ minute: '0', hour: '6', day: '4' }),
@@ -105,6 +140,37 @@ export class BillingPlatform extends Platform {
         invoiceApp: this.invoiceApp,
         token: this.tokenOf('invoice-app'),
         schedule,
+        partOf: this.partOf,
+      });
+    }
+
+    if (props.monitoring) {
+      if (!props.metricsScraper) throw new Error('Monitoring needs metricsScraper: the Prometheus pods to let in.');
+      new MicroserviceMonitor(chart, 'invoice-app-monitor', {
+        service: this.invoiceApp,
+        scraper: props.metricsScraper,
+        partOf: this.partOf,
+      });
+      const monitoring = this.addChart('monitoring');
+      new BillingAlerts(monitoring, 'alerts', {
+        namespace: PLATFORM_NAMESPACE,
+        watchedNamespaces: this.teams.map((team) => team.namespace),
+        runbookBase: props.monitoring.runbookBase,
+        partOf: this.partOf,
+      });
+      new GrafanaDashboard(monitoring, 'billing-dashboard', {
+        namespace: PLATFORM_NAMESPACE,
+        title: 'Billing platform',
+        uid: 'billing-platform',
+        panels: BILLING_DASHBOARD_PANELS,
+        partOf: this.partOf,
+      });
+    }
+    if (props.gitOps) {
+      new GitOps(this.addChart('gitops'), 'gitops', {
+        ...props.gitOps,
+        teams: this.teams.map((team) => ({ name: team.name, namespace: team.namespace })),
+        scope: app,
         partOf: this.partOf,
       });
     }

@@ -30,7 +30,8 @@ export class CloudNativePgDatabase extends Construct implements IDatabase {
   readonly cluster: PostgresCluster;
   readonly pooler: PostgresPooler;
   readonly url: ComposedUrl;
-  readonly providedOutside = true;
+  /** See PostgresPooler.providedOutside. */
+  readonly providedOutside = false;
 
   constructor(scope: Construct, id: string, props: CloudNativePgDatabaseProps) {
     super(scope, id);

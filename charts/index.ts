@@ -52,6 +52,7 @@ export {
   type ServiceSettings,
   type ServiceToken,
   type TeamOptions,
+  type CloudNativePgSettings,
 } from './platform.js';
 export {
   addRuntimeDefaultSeccomp,

@@ -1,4 +1,5 @@
 import { Chart, type App } from 'cdk8s';
+import { CloudNativePgDatabase, type CloudNativePgDatabaseProps } from './cloudnative-pg-database.js';
 import type { ClusterDns } from './cluster-dns.js';
 import { ExternalDatabase, type ExternalDatabaseProps, type IDatabase } from './database.js';
 import { GeneratedSecret, SecretValue, type SecretKeyRef } from './generated-secret.js';
@@ -31,7 +32,12 @@ export interface ServiceSettings {
   readonly secretEnv?: Record<string, SecretKeyRef>;
   /** The service's database is outside the cluster, here (a managed Postgres). @default the in-cluster Postgres, for a service with a database */
   readonly externalDatabase?: ExternalDatabaseProps;
+  /** The service's database is a CloudNativePG cluster with a pooler (production), unless externalDatabase is set. @default the in-cluster Postgres, for a service with a database */
+  readonly cloudNativePg?: CloudNativePgSettings;
 }
+
+/** A service's CloudNativePG database: everything but where it runs, which is the service's namespace. */
+export type CloudNativePgSettings = Omit<CloudNativePgDatabaseProps, 'namespace' | 'name' | 'partOf'>;
 
 /** Properties of a Platform: what every environment decides. */
 export interface PlatformProps {
@@ -186,10 +192,14 @@ export class Platform {
     const { team, chart } = this.teamEntry(props.team);
     const settings = this.props.services?.[name] ?? {};
     const externalDatabase = settings.externalDatabase ?? props.externalDatabase;
-    if (!props.database && externalDatabase) {
+    const cloudNativePg = settings.cloudNativePg ?? props.cloudNativePg;
+    if (!props.database && (externalDatabase || cloudNativePg)) {
       throw new Error(
-        `Service '${name}' has an externalDatabase setting but no database. Register it with database: true.`,
+        `Service '${name}' has a database setting (externalDatabase or cloudNativePg) but no database. Register it with database: true.`,
       );
+    }
+    if (externalDatabase && cloudNativePg) {
+      throw new Error(`Service '${name}' has both an externalDatabase and a cloudNativePg database. Keep one.`);
     }
     const token = props.token
       ? new GeneratedSecret(chart, `${name}-token`, {
@@ -203,7 +213,7 @@ export class Platform {
       namespace: team.namespace,
       image: props.image ?? this.registry.image(name),
       port: props.port,
-      database: props.database ? this.database(chart, name, team, externalDatabase) : undefined,
+      database: props.database ? this.database(chart, name, team, externalDatabase, cloudNativePg) : undefined,
       env: { ...(nodeOptions === false ? {} : { NODE_OPTIONS: nodeOptions }), ...props.env, ...settings.env },
       secretEnv: {
         ...(token && props.token ? { [props.token.variable]: token.ref(props.token.variable) } : {}),
@@ -285,8 +295,21 @@ export class Platform {
     return chart;
   }
 
-  private database(chart: Chart, name: string, team: Team, external?: ExternalDatabaseProps): IDatabase {
+  private database(
+    chart: Chart,
+    name: string,
+    team: Team,
+    external?: ExternalDatabaseProps,
+    cloudNativePg?: CloudNativePgSettings,
+  ): IDatabase {
     if (external) return new ExternalDatabase(external);
+    if (cloudNativePg) {
+      return new CloudNativePgDatabase(chart, `${name}-db`, {
+        ...cloudNativePg,
+        namespace: team.namespace,
+        partOf: this.partOf,
+      });
+    }
     return new Postgres(chart, `${name}-db`, {
       namespace: team.namespace,
       storageClassName: this.props.storageClassName,

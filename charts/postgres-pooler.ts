@@ -86,7 +86,8 @@ export class PostgresPooler extends Construct implements IDatabase, INetworkEndp
   /** The pooler's Service, which clients connect to. */
   readonly host: string;
   readonly url: ComposedUrl;
-  readonly providedOutside = true;
+  /** The operator creates `<cluster>-app` from the Cluster in these manifests, and verify knows it does (verify/operators.ts). */
+  readonly providedOutside = false;
   readonly networkPolicy: WorkloadNetworkPolicy;
   readonly peer: NetworkPeer;
   readonly pooler: Pooler;

@@ -20,11 +20,25 @@ export class PathMatch {
     return new PathMatch(path, HttpRouteSpecRulesMatchesPathType.PATH_PREFIX);
   }
 
+  /**
+   * Paths that match a regular expression in full, e.g. `/rest/v1/invoices/[0-9]+` for one
+   * invoice by id. Regular expressions are implementation-specific in the Gateway API: Envoy
+   * Gateway, Cilium and Istio match RE2.
+   */
+  static regex(pattern: string): PathMatch {
+    return new PathMatch(pattern, HttpRouteSpecRulesMatchesPathType.REGULAR_EXPRESSION);
+  }
+
   private constructor(
     readonly path: string,
     readonly type: HttpRouteSpecRulesMatchesPathType,
   ) {
-    if (!/^\/[A-Za-z0-9._~\-/]*$/.test(path) || path.includes('//')) {
+    if (type === HttpRouteSpecRulesMatchesPathType.REGULAR_EXPRESSION) {
+      if (!path.startsWith('/') || /^\^|\$$/.test(path)) {
+        throw new Error(`Pattern '${path}' must start with '/' and match the whole path, without ^ or $.`);
+      }
+      new RegExp(path);
+    } else if (!/^\/[A-Za-z0-9._~\-/]*$/.test(path) || path.includes('//')) {
       throw new Error(`Path '${path}' is not a plain absolute path. Write it as /rest/v1/invoices, without a query.`);
     }
   }

@@ -4,6 +4,10 @@ import type { App } from 'cdk8s';
 import { BillingPlatform, type BillingPlatformProps } from './billing-platform.js';
 import { ImageRegistry } from './image.js';
 import { NetworkPeer } from './network-policy.js';
+import { ObjectStore } from './object-store.js';
+import type { CloudNativePgSettings } from './platform.js';
+import { applySyncWaves } from './sync-waves.js';
+import { CertificateIssuer } from './tls-certificate.js';
 import { createPlatformApp } from './server-normalizer.js';
 
 /** The release in package.json: the image tag when none is given. */
@@ -17,6 +21,30 @@ export interface Environment {
   readonly registry: string;
   /** The platform's settings in this environment. */
   readonly settings: Omit<BillingPlatformProps, 'registry'>;
+}
+
+/** The repository Argo CD syncs from, and where its pages (the alerts' runbooks) are read. */
+const REPOSITORY = 'https://git.example.com/platform/billing.git';
+const REPOSITORY_PAGES = 'https://git.example.com/platform/billing/blob/main';
+/** Prometheus's pods in prod (kube-prometheus-stack's labels). */
+const PROMETHEUS = NetworkPeer.pods('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
+
+/** A service's production Postgres: three instances, a pooler, backups to the team's folder of the bucket. */
+function productionPostgres(team: string): CloudNativePgSettings {
+  return {
+    // The control plane's address, which CloudNativePG's instance managers call.
+    apiServer: NetworkPeer.cidr('10.0.0.0/28'),
+    storageSize: '50Gi',
+    resources: { cpuRequest: '1', cpuLimit: '2', memory: '2Gi' },
+    scraper: PROMETHEUS,
+    backup: ObjectStore.s3({
+      destinationPath: `s3://billing-backups/${team}`,
+      endpoint: NetworkPeer.cidr('10.30.0.0/16'),
+      endpointUrl: 'https://s3.example.com',
+      accessKeyId: { secret: 'backup-credentials', key: 'ACCESS_KEY_ID' },
+      secretAccessKey: { secret: 'backup-credentials', key: 'ACCESS_SECRET_KEY' },
+    }),
+  };
 }
 
 export const ENVIRONMENTS = {
@@ -34,25 +62,45 @@ export const ENVIRONMENTS = {
       },
     },
   },
-  /** Production: managed databases (their Secrets come from the operator), TLS, more replicas. */
+  /**
+   * Production, on the operators the platform team runs (docs/production.md): a CloudNativePG
+   * cluster and pooler per service with backups, the Gateway API with a cert-manager
+   * certificate, Prometheus Operator monitoring, and Argo CD. The addresses and names below are
+   * placeholders for the cluster's own. A service may keep a managed database instead:
+   * `externalDatabase: { secret: 'invoice-app-db-credentials', cidr: '10.20.0.0/24' }`.
+   */
   prod: {
     folder: 'prod',
     registry: 'registry.example.com/billing',
     settings: {
       services: {
-        'invoice-app': {
-          replicas: { min: 3, max: 10 },
-          externalDatabase: { secret: 'invoice-app-db-credentials', cidr: '10.20.0.0/24' },
-        },
-        'payment-provider': {
-          replicas: { min: 2, max: 6 },
-          externalDatabase: { secret: 'payment-provider-db-credentials', cidr: '10.20.1.0/24' },
-        },
+        'invoice-app': { replicas: { min: 3, max: 10 }, cloudNativePg: productionPostgres('invoices') },
+        'payment-provider': { replicas: { min: 2, max: 6 }, cloudNativePg: productionPostgres('payments') },
       },
-      quota: { requestsCpu: '8', requestsMemory: '8Gi', limitsCpu: '16', limitsMemory: '16Gi', pods: 60 },
+      quota: {
+        requestsCpu: '8',
+        requestsMemory: '16Gi',
+        limitsCpu: '24',
+        limitsMemory: '16Gi',
+        pods: 60,
+        persistentVolumeClaims: 6,
+        requestsStorage: '200Gi',
+      },
       host: 'billing.example.com',
-      tlsSecret: 'billing-tls',
-      metricsScraper: NetworkPeer.pods('monitoring', { 'app.kubernetes.io/name': 'prometheus' }),
+      gateway: {
+        gatewayClassName: 'envoy-gateway',
+        issuer: CertificateIssuer.cluster('letsencrypt-prod'),
+        dataPlane: NetworkPeer.pods('envoy-gateway-system', { 'app.kubernetes.io/name': 'envoy' }),
+      },
+      metricsScraper: PROMETHEUS,
+      monitoring: { runbookBase: `${REPOSITORY_PAGES}/docs/production.md` },
+      gitOps: {
+        repoUrl: REPOSITORY,
+        environments: [
+          { name: 'billing-dev', path: 'dist', targetRevision: 'main', server: 'https://dev.k8s.example.com' },
+          { name: 'billing-prod', path: 'dist/prod', targetRevision: 'production' },
+        ],
+      },
     },
   },
 } satisfies Record<string, Environment>;
@@ -100,6 +148,7 @@ export function buildEnvironment(
   const registry = new ImageRegistry(options.registry ?? environment.registry, options.tag ?? VERSION);
   const platform = new BillingPlatform(app, { ...environment.settings, registry });
   options.extend?.(platform, name);
+  applySyncWaves(app);
   return { app, platform };
 }
 

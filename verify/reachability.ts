@@ -147,6 +147,17 @@ function endpointsOf(cluster: Cluster, policies: readonly Manifest[]): Endpoint[
       })),
     ),
   }));
+  // The pods operators run for custom resources (Postgres instances, PgBouncer), by the resource's name.
+  for (const pods of cluster.operatorPods) {
+    endpoints.push({
+      id: `${pods.namespace}/${pods.manifest.object.metadata?.name ?? ''}`,
+      namespace: pods.namespace,
+      labels: pods.labels,
+      namespaceLabels: cluster.namespaceLabels(pods.namespace),
+      workload: true,
+      ports: Object.entries(pods.ports).map(([name, port]) => ({ port, name, protocol: 'TCP' })),
+    });
+  }
   const standIn = (id: string, peer: Peer): Endpoint => ({ id, ...peer, ports: [], workload: false });
   for (const namespace of cluster.namespaces()) {
     endpoints.push(

@@ -69,6 +69,8 @@ for (const folder of ['.', 'prod']) {
       const created = new Set<string>();
       for (const [path, manifests] of filesOf(files, folder)) {
         for (const object of manifests) {
+          // Argo CD's own objects (prod's gitops file) go to the namespace Argo CD was installed in.
+          if (object.metadata.namespace === 'argocd') continue;
           if (object.kind === 'Namespace') created.add(object.metadata.name);
           if (CLUSTER_SCOPED.includes(object.kind)) {
             expect(object.metadata.namespace, `${path} ${object.kind}`).toBeUndefined();
@@ -124,7 +126,15 @@ for (const folder of ['.', 'prod']) {
 
     it('puts no Secret in the manifests, and gives each service exactly the variables it reads', () => {
       expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
-      const base = ['DATABASE_URL', 'LOG_LEVEL', 'NODE_OPTIONS', 'PORT', 'SHUTDOWN_TIMEOUT_MS'];
+      // Prod puts DATABASE_URL together from the CloudNativePG Secret's user and password.
+      const base = [
+        'DATABASE_URL',
+        'LOG_LEVEL',
+        'NODE_OPTIONS',
+        'PORT',
+        'SHUTDOWN_TIMEOUT_MS',
+        ...(env === 'prod' ? ['DATABASE_USER', 'DATABASE_PASSWORD'] : []),
+      ];
       const invoice = podSpec(named(objects, 'Deployment', 'invoice-app', 'invoices')).containers[0];
       const invoiceVars = [
         ...base,
@@ -142,7 +152,14 @@ for (const folder of ['.', 'prod']) {
       const providerVars = [...base, 'PAYMENT_PROVIDER_TOKEN', ...(env === 'dev' ? ['PAYMENT_SUCCESS_RATE'] : [])];
       expect(envNames(provider, objects, 'payments')).toEqual(providerVars.sort());
       for (const container of [invoice, provider]) {
-        for (const variable of container.env) expect(variable.valueFrom?.secretKeyRef, variable.name).toBeDefined();
+        for (const variable of container.env) {
+          if (variable.value !== undefined) {
+            expect(variable.name).toBe('DATABASE_URL');
+            expect(variable.value).toMatch(
+              /^postgresql:\/\/\$\(DATABASE_USER\):\$\(DATABASE_PASSWORD\)@[a-z-]+-pooler\./,
+            );
+          } else expect(variable.valueFrom?.secretKeyRef, variable.name).toBeDefined();
+        }
       }
     });
 
@@ -153,12 +170,13 @@ for (const folder of ['.', 'prod']) {
           s.namespaces.flatMap((ns: string) => Object.keys(s.keys).map((key) => `${ns}/${s.name}/${key}`)),
         ),
       );
+      // In prod CloudNativePG generates each cluster's `<cluster>-app` Secret.
       const external =
         env === 'prod'
-          ? [
-              'invoices/invoice-app-db-credentials/DATABASE_URL',
-              'payments/payment-provider-db-credentials/DATABASE_URL',
-            ]
+          ? ['invoices/invoice-app-db-app', 'payments/payment-provider-db-app'].flatMap((secret) => [
+              `${secret}/password`,
+              `${secret}/username`,
+            ])
           : [];
       const referenced = workloads.flatMap((w) =>
         podSpec(w).containers.flatMap((c: Manifest) =>
@@ -194,7 +212,9 @@ for (const folder of ['.', 'prod']) {
       ).toEqual([
         { namespace: 'invoices', pods: 'billing-monthly', ports: [8000] },
         { namespace: 'invoices', pods: 'billing-retry', ports: [8000] },
-        { namespace: 'ingress-nginx', pods: 'ingress-nginx', ports: [8000] },
+        env === 'prod'
+          ? { namespace: 'envoy-gateway-system', pods: 'envoy', ports: [8000] }
+          : { namespace: 'ingress-nginx', pods: 'ingress-nginx', ports: [8000] },
       ]);
       if (env === 'dev') {
         expect(peers(ingressOf(objects, 'invoice-app-db', 'invoices'))).toEqual([
@@ -224,7 +244,7 @@ for (const folder of ['.', 'prod']) {
         expect(allows(role, 'patch', 'apps', 'deployments')).toBe(true);
         expect(allows(role, 'get', '', 'secrets')).toBe(false);
       }
-      expect(objects.filter((o) => o.kind.startsWith('Cluster'))).toEqual([]);
+      expect(objects.filter((o) => ['ClusterRole', 'ClusterRoleBinding'].includes(o.kind))).toEqual([]);
     });
   });
 }
@@ -232,7 +252,7 @@ for (const folder of ['.', 'prod']) {
 describe('dev and prod differ where they should', () => {
   const dev = environmentObjects(files, '.');
   const prod = environmentObjects(files, 'prod');
-  it('dev runs its databases in the cluster; prod uses external ones over TLS-fronted ingress', () => {
+  it('dev runs its databases in the cluster behind an Ingress; prod runs them on CloudNativePG behind a Gateway', () => {
     expect(
       dev
         .filter((o) => o.kind === 'StatefulSet')
@@ -240,18 +260,37 @@ describe('dev and prod differ where they should', () => {
         .sort(),
     ).toEqual(['invoice-app-db', 'payment-provider-db']);
     expect(prod.filter((o) => o.kind === 'StatefulSet')).toEqual([]);
-    expect(named(prod, 'NetworkPolicy', 'invoice-app', 'invoices').spec.egress).toContainEqual({
-      to: [{ ipBlock: { cidr: '10.20.0.0/24' } }],
-      ports: [{ port: 5432, protocol: 'TCP' }],
-    });
-    const prodIngress = named(prod, 'Ingress', 'public-api', 'invoices');
-    expect(prodIngress.spec.tls).toEqual([{ hosts: ['billing.example.com'], secretName: 'billing-tls' }]);
-    // For `npm run verify`: these Secrets come from an operator, not from dist/.
-    expect(prodIngress.metadata.annotations).toMatchObject({ [CREATED_AT_DEPLOY]: 'Secret/invoices/billing-tls' });
-    expect(named(prod, 'Deployment', 'invoice-app', 'invoices').metadata.annotations).toEqual({
-      [CREATED_AT_DEPLOY]: 'Secret/invoices/invoice-app-db-credentials',
-    });
-    expect(named(dev, 'Deployment', 'invoice-app', 'invoices').metadata.annotations).toBeUndefined();
+    // Dev applies to an empty cluster: no object of a kind only an operator's CRD defines.
+    const builtIn =
+      /^(v1|apps\/v1|batch\/v1|policy\/v1|autoscaling\/v2|networking\.k8s\.io\/v1|rbac\.authorization\.k8s\.io\/v1|admissionregistration\.k8s\.io\/v1)$/;
+    expect(dev.filter((o) => !builtIn.test(o.apiVersion)).map((o) => `${o.apiVersion} ${o.kind}`)).toEqual([]);
+    for (const service of ['invoice-app', 'payment-provider']) {
+      const namespace = service === 'invoice-app' ? 'invoices' : 'payments';
+      expect(named(prod, 'Cluster', `${service}-db`, namespace).spec.instances).toBe(3);
+      expect(named(prod, 'Pooler', `${service}-db-pooler`, namespace).spec.cluster.name).toBe(`${service}-db`);
+      expect(named(prod, 'ScheduledBackup', `${service}-db-daily`, namespace).spec.cluster.name).toBe(`${service}-db`);
+      expect(named(prod, 'NetworkPolicy', service, namespace).spec.egress).toContainEqual({
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+            podSelector: { matchLabels: { 'cnpg.io/poolerName': `${service}-db-pooler` } },
+          },
+        ],
+        ports: [{ port: 5432, protocol: 'TCP' }],
+      });
+    }
+    expect(prod.filter((o) => o.kind === 'Ingress')).toEqual([]);
+    const listener = named(prod, 'Gateway', 'public', 'invoices').spec.listeners[0];
+    expect(listener).toMatchObject({ hostname: 'billing.example.com', protocol: 'HTTPS' });
+    expect(named(prod, 'Certificate', 'public', 'invoices').spec.secretName).toBe(listener.tls.certificateRefs[0].name);
+    expect(
+      named(prod, 'HTTPRoute', 'invoice-app-read', 'invoices').spec.rules[0].matches.map((m: Manifest) => m.method),
+    ).toEqual(Array(5).fill('GET'));
+    for (const objects of [dev, prod]) {
+      expect(
+        named(objects, 'Deployment', 'invoice-app', 'invoices').metadata.annotations?.[CREATED_AT_DEPLOY],
+      ).toBeUndefined();
+    }
     expect(named(dev, 'Ingress', 'public-api', 'invoices').spec.tls).toBeUndefined();
     const scrapers = (objects: Manifest[], name: string, namespace: string) =>
       named(objects, 'NetworkPolicy', name, namespace).spec.ingress.filter(

@@ -217,8 +217,8 @@ describe('PostgresPooler', () => {
     expect(db.url.template).toContain('ledger-db-pooler.ledger.svc');
   });
 
-  it('declares the operator’s Secret as created at deploy time on the Deployment', () => {
-    expect(only(manifests, 'Deployment').metadata.annotations[CREATED_AT_DEPLOY]).toBe('Secret/ledger/ledger-db-app');
+  it('does not declare the operator’s Secret as created at deploy time: verify knows the Cluster makes it', () => {
+    expect(only(manifests, 'Deployment').metadata.annotations?.[CREATED_AT_DEPLOY]).toBeUndefined();
   });
 
   it('opens service -> pooler -> instances, each on 5432, and the scraper to both exporters', () => {

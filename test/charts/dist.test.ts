@@ -81,7 +81,9 @@ describe('main.ts', () => {
     expect(dev.length).toBeGreaterThan(0);
     expect(dev.every((path) => !path.includes('/'))).toBe(true);
     const prod = await run({ PLATFORM_ENV: 'prod' });
-    expect(prod.length).toBe(dev.length);
+    // Prod has dev's files and those of its monitoring and GitOps charts.
+    expect(prod.map((path) => path.slice('prod/'.length))).toEqual(expect.arrayContaining(dev));
+    expect(prod.length).toBe(dev.length + 2);
     expect(prod.every((path) => path.startsWith('prod/'))).toBe(true);
   });
 

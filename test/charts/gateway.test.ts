@@ -11,6 +11,7 @@ import {
   TlsCertificate,
 } from '../../charts/index.js';
 import { only, synth, testChart, type Manifest } from '../../charts/index.js';
+import { routedByHttpRoutes } from './gateway-api.js';
 
 const dataPlane = NetworkPeer.pods('envoy-gateway-system', { 'app.kubernetes.io/name': 'envoy' });
 
@@ -40,26 +41,8 @@ function build() {
   return { chart, gateway, service, manifests: synth(chart) };
 }
 
-/**
- * Whether an HTTPRoute sends a request to a backend, by the Gateway API's matching rules:
- * a match needs its method (when set) and its path (Exact: equal; PathPrefix: equal, or the
- * prefix followed by '/', element by element). Nothing matched means 404 at the Gateway.
- */
-function routes(route: Manifest, method: string, url: string): boolean {
-  const path = url.split('?')[0] ?? '';
-  return route.spec.rules.some((rule: Manifest) =>
-    (rule.matches ?? [{}]).some((match: Manifest) => {
-      if (match.method !== undefined && match.method !== method) return false;
-      const { type = 'PathPrefix', value = '/' } = match.path ?? {};
-      if (type === 'Exact') return path === value;
-      if (type === 'PathPrefix') {
-        const prefix = value.replace(/\/$/, '');
-        return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
-      }
-      throw new Error(`unexpected path match type ${type}`);
-    }),
-  );
-}
+const routes = (route: Manifest, method: string, path: string) =>
+  routedByHttpRoutes([route], method, path) !== undefined;
 
 describe('PublicGateway', () => {
   const { manifests } = build();
@@ -182,5 +165,6 @@ describe('ReadOnlyRoute', () => {
     expect(() => new ReadOnlyRoute(chart, 'r2', { gateway, service, paths: [] })).toThrow(/at least one path/);
     expect(() => PathMatch.prefix('rest/v1')).toThrow(/plain absolute path/);
     expect(() => PathMatch.exact('/rest?x=1')).toThrow(/plain absolute path/);
+    expect(() => PathMatch.regex('^/rest/v1/invoices/[0-9]+$')).toThrow(/without \^ or \$/);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Image, Microservice, NetworkPeer, PublicApi, type PublicApiProps } from '../../charts/index.js';
 import { all, environmentObjects, only, synth, synthesizeAll, testChart } from '../../charts/index.js';
+import { routedByHttpRoutes } from './gateway-api.js';
 import { routedBy } from './ingress-nginx.js';
 
 function build(props: Partial<PublicApiProps> & { paths?: string[] } = {}) {
@@ -111,15 +112,26 @@ describe('the public entry of every environment (synthesized routes, as ingress-
     '/',
   ];
 
-  it.each(['.', 'prod'])(
-    '%s: only the read API and health reach invoice-app; pay and billing-runs do not',
-    (folder) => {
-      const ingresses = all(environmentObjects(files, folder), 'Ingress');
-      expect(ingresses.map((ingress) => ingress.metadata.name)).toEqual(['public-api']);
-      for (const path of reachable) expect(routedBy(ingresses, path), path).toBe('invoice-app');
-      for (const path of internal) expect(routedBy(ingresses, path), path).toBeUndefined();
-    },
-  );
+  it('dev: only the read API and health reach invoice-app through the Ingress; pay and billing-runs do not', () => {
+    const ingresses = all(environmentObjects(files, '.'), 'Ingress');
+    expect(ingresses.map((ingress) => ingress.metadata.name)).toEqual(['public-api']);
+    for (const path of reachable) expect(routedBy(ingresses, path), path).toBe('invoice-app');
+    for (const path of internal) expect(routedBy(ingresses, path), path).toBeUndefined();
+  });
+
+  it('prod: only GETs of the read API and health reach invoice-app through the Gateway; nothing else does', () => {
+    const objects = environmentObjects(files, 'prod');
+    expect(all(objects, 'Ingress')).toEqual([]);
+    const routes = all(objects, 'HTTPRoute');
+    expect(routes.map((route) => route.metadata.name)).toEqual(['invoice-app-read']);
+    for (const path of reachable) expect(routedByHttpRoutes(routes, 'GET', path), path).toBe('invoice-app');
+    for (const path of internal) expect(routedByHttpRoutes(routes, 'GET', path), path).toBeUndefined();
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+      for (const path of [...reachable, '/rest/v1/invoices/pay']) {
+        expect(routedByHttpRoutes(routes, method, path), `${method} ${path}`).toBeUndefined();
+      }
+    }
+  });
 
   it('would expose pay through a prefix route, as it did before (the model can fail)', () => {
     const prefix = { path: '/rest/v1/invoices', pathType: 'Prefix', backend: { service: { name: 'invoice-app' } } };

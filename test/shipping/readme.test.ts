@@ -76,13 +76,23 @@ describe('the configuration reference in docs/configuration.md', () => {
           expect(setBy, what).toContain(`\`${configMap?.metadata.name}\``);
         }
       }
-      for (const variable of container.env ?? []) {
-        const secret = variable.valueFrom?.secretKeyRef?.name;
-        if (secret === undefined) continue;
-        expect(
-          rows.get(variable.name)?.setBy,
-          `${folder}: ${name} gets ${variable.name} from Secret ${secret}`,
-        ).toContain(`\`${secret}\``);
+      // A variable a composed value refers to as $(NAME) is a part of it (prod's DATABASE_URL from
+      // the CloudNativePG Secret): the composed variable's row names the part's Secret.
+      const env = container.env ?? [];
+      const referenced = (value = '') => [...value.matchAll(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)].map((m) => m[1]!);
+      const parts = new Set(env.flatMap((variable) => referenced(variable.value)));
+      const secretOf = (variable: string) => env.find((v) => v.name === variable)?.valueFrom?.secretKeyRef?.name;
+      for (const variable of env) {
+        const secrets = variable.value
+          ? referenced(variable.value).flatMap((part) => secretOf(part) ?? [])
+          : [variable.valueFrom?.secretKeyRef?.name ?? []].flat();
+        if (parts.has(variable.name)) continue;
+        for (const secret of secrets) {
+          expect(
+            rows.get(variable.name)?.setBy,
+            `${folder}: ${name} gets ${variable.name} from Secret ${secret}`,
+          ).toContain(`\`${secret}\``);
+        }
       }
     }
   });

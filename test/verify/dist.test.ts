@@ -28,26 +28,40 @@ const DATABASE_FLOWS: Record<string, string[]> = {
     'payments/payment-provider -> payments/payment-provider-db 5432/TCP',
     'payments/payment-provider-db -> ' + DNS,
   ],
-  prod: [
-    'invoices/invoice-app -> ipBlock 10.20.0.0/24 5432/TCP',
-    'payments/payment-provider -> ipBlock 10.20.1.0/24 5432/TCP',
-  ],
+  // Service -> pooler -> instances; the instances and poolers call the API server (10.0.0.0/28)
+  // and the instances the backup store (10.30.0.0/16); the operator calls the instance managers.
+  prod: ['invoices/invoice-app', 'payments/payment-provider'].flatMap((service) => {
+    const db = `${service}-db`;
+    return [
+      `${service} -> ${db}-pooler 5432/TCP`,
+      `${db}-pooler -> ${db} 5432/TCP`,
+      `${db}-pooler -> ipBlock 10.0.0.0/28 443/TCP,6443/TCP`,
+      `${db}-pooler -> ${DNS}`,
+      `${db} -> ipBlock 10.0.0.0/28 443/TCP,6443/TCP`,
+      `${db} -> ipBlock 10.30.0.0/16 443/TCP`,
+      `${db} -> ${DNS}`,
+      `cnpg-system/{app.kubernetes.io/name=cloudnative-pg} -> ${db} 8000/TCP`,
+      `monitoring/{app.kubernetes.io/name=prometheus} -> ${db} 9187/TCP`,
+      `monitoring/{app.kubernetes.io/name=prometheus} -> ${db}-pooler 9127/TCP`,
+    ];
+  }),
 };
 const EXTRA_FLOWS: Record<string, string[]> = {
-  dev: [],
+  dev: ['ingress-nginx/{app.kubernetes.io/name=ingress-nginx} -> invoices/invoice-app 8000/TCP'],
   prod: [
+    'envoy-gateway-system/{app.kubernetes.io/name=envoy} -> invoices/invoice-app 8000/TCP',
     'monitoring/{app.kubernetes.io/name=prometheus} -> invoices/invoice-app 8000/TCP',
-    'billing-system/secret-bootstrap -> ipBlock 10.20.0.0/24 ' + API_SERVER,
-    'billing-system/secret-bootstrap -> ipBlock 10.20.1.0/24 ' + API_SERVER,
-    'billing-system/secret-bootstrap-<hash> -> ipBlock 10.20.0.0/24 ' + API_SERVER,
-    'billing-system/secret-bootstrap-<hash> -> ipBlock 10.20.1.0/24 ' + API_SERVER,
+    // The bootstrap's API server rule (any address on the API ports) also admits these ranges.
+    ...['billing-system/secret-bootstrap', 'billing-system/secret-bootstrap-<hash>'].flatMap((job) => [
+      `${job} -> ipBlock 10.0.0.0/28 ${API_SERVER}`,
+      `${job} -> ipBlock 10.30.0.0/16 ${API_SERVER}`,
+    ]),
   ],
 };
 
 /** Every flow the design intends: anything else the NetworkPolicies allow is a finding. */
 function intendedFlows(environment: string): string[] {
   return [
-    'ingress-nginx/{app.kubernetes.io/name=ingress-nginx} -> invoices/invoice-app 8000/TCP',
     'invoices/billing-monthly -> invoices/invoice-app 8000/TCP',
     'invoices/billing-monthly -> ' + DNS,
     'invoices/billing-retry -> invoices/invoice-app 8000/TCP',

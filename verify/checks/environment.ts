@@ -3,7 +3,10 @@ import { finding } from '../check.js';
 import { looksLikeSecret } from '../../charts/secret-names.js';
 import { containersOf } from '../workload.js';
 
-const CREDENTIALS_IN_URL = /:\/\/[^/\s:@]+:[^/\s@]+@/;
+// A URL whose credentials are `$(VAR)`s, which the kubelet fills in from variables set from Secrets.
+const COMPOSED_URL = /^[a-z][a-z0-9+.-]*:\/\/[^\s@/]*\$\([A-Za-z_][A-Za-z0-9_]*\)@/i;
+// A password written out in a URL (a `$(VAR)` in its place is not one).
+const CREDENTIALS_IN_URL = /:\/\/[^/\s:@]+:(?!\$\([A-Za-z_][A-Za-z0-9_]*\)@)[^/\s@]+@/;
 
 export const duplicateEnvVar: Check = {
   name: 'duplicate-env-var',
@@ -45,6 +48,8 @@ export const envVarSecret: Check = {
               ),
             ];
           }
+          // Its credentials are `$(VAR)`s from Secrets, and the rule above found none written out.
+          if (COMPOSED_URL.test(value)) return [];
           if (looksLikeSecret(env.name)) {
             return [
               finding(

@@ -165,4 +165,14 @@ spec:
 `),
     expect: /NetworkPolicy invoices\/invoices-db spec\.podSelector: selects no pod of the manifests in invoices/,
   },
+  {
+    check: 'env-var-secret',
+    title: 'a URL composed from Secret variables that still spells its password out',
+    breakIt: (p) =>
+      p.set('Deployment invoices/invoice-app', `${CONTAINER}.env[2]`, {
+        name: 'DATABASE_URL',
+        value: 'postgresql://$(DATABASE_USER):hunter2@invoices-pooler:5432/app',
+      }),
+    expect: /DATABASE_URL holds a URL with a password/,
+  },
 ];
