@@ -1,10 +1,22 @@
 import { NetworkPeer, NetworkPolicyPort, type INetworkEndpoint } from './network-policy.js';
 import type { SecretKeyRef } from './generated-secret.js';
 
+/**
+ * A connection string put together in the pod: each part is read from a Secret key into a
+ * variable set before DATABASE_URL, whose value refers to it as `$(NAME)`. Kubernetes expands
+ * the references when it starts the container (no shell), so no credential reaches `dist/`.
+ */
+export interface ComposedUrl {
+  /** The URL with `$(NAME)` references, e.g. `postgresql://$(DATABASE_USER):$(DATABASE_PASSWORD)@host:5432/app`. */
+  readonly template: string;
+  /** The Secret key of each referenced variable. */
+  readonly parts: Record<string, SecretKeyRef>;
+}
+
 /** A database a service connects to: where its connection string is, and how to reach it. */
 export interface IDatabase {
-  /** The Secret key holding the `postgres://` connection string the service reads as DATABASE_URL. */
-  readonly url: SecretKeyRef;
+  /** The `postgres://` connection string the service reads as DATABASE_URL: a Secret key holding it, or put together from Secret keys. */
+  readonly url: SecretKeyRef | ComposedUrl;
   /** Whether an operator or a secret store, not this app, creates the Secret with the URL. */
   readonly providedOutside: boolean;
   /** Opens the network path from a client's pods to the database. */
@@ -43,4 +55,9 @@ export class ExternalDatabase implements IDatabase {
   allowClient(client: INetworkEndpoint): void {
     client.networkPolicy.allowEgress(this.peer, this.port);
   }
+}
+
+/** The Secrets a database URL is read from. */
+export function urlSecrets(url: SecretKeyRef | ComposedUrl): string[] {
+  return 'template' in url ? [...new Set(Object.values(url.parts).map((part) => part.secret))] : [url.secret];
 }

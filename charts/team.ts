@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { KubeRole, type PolicyRule } from '../imports/k8s.js';
 import { DEFAULT_PART_OF, MANAGED_BY_LABEL, PART_OF_LABEL } from './labels.js';
 import { SecureNamespace, type ContainerDefaults, type NamespaceQuota } from './secure-namespace.js';
+import { TeamGuardrails } from './team-guardrails.js';
 
 const ALL_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 const READ_VERBS = ['get', 'list', 'watch'];
@@ -16,6 +17,9 @@ const READ_VERBS = ['get', 'list', 'watch'];
  *   rights the team was not given.
  * - The Namespace itself, ResourceQuota and LimitRange (read only): the Pod Security label
  *   and the quota stay the platform's.
+ * - NetworkPolicies and Ingresses (read only), and Gateway API routes (none): who may talk to
+ *   whom, and what is public, is the platform's to write; a team that could would admit every
+ *   pod of the cluster, drop its default deny or claim a public path.
  * - `pods/exec`, `pods/attach`, `pods/portforward`: these read a running pod's environment,
  *   secrets included.
  * Whoever can create a Deployment can mount any Secret of the namespace into a pod, so the
@@ -39,7 +43,7 @@ export const TEAM_DEPLOYER_RULES: PolicyRule[] = [
   { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ALL_VERBS },
   { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ALL_VERBS },
   { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ALL_VERBS },
-  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies', 'ingresses'], verbs: ALL_VERBS },
+  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies', 'ingresses'], verbs: READ_VERBS },
   { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: READ_VERBS },
 ];
 
@@ -61,7 +65,7 @@ export interface TeamProps {
  * A team: its own SecureNamespace, a Role that lets it deploy its workloads there and
  * nothing that escalates, bound to the group `team-<name>` and to a `deployer`
  * ServiceAccount for CI (whose token is issued on request with `kubectl create token`,
- * never mounted into a pod).
+ * never mounted into a pod), and the TeamGuardrails' admission policies in its namespace.
  */
 export class Team extends Construct {
   /** The team's name. */
@@ -105,5 +109,6 @@ export class Team extends Construct {
     });
     binding.addSubjects(kplus.Group.fromName(this, 'Group', this.group), deployer);
     for (const object of [role, deployer, binding]) object.node.addDependency(this.secureNamespace);
+    TeamGuardrails.of(this, { partOf }).protect(this.namespace);
   }
 }

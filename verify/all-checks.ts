@@ -1,4 +1,5 @@
 import type { Check } from './check.js';
+import { admissionPolicies } from './checks/admission-policies.js';
 import { stableApiVersion } from './checks/api-versions.js';
 import { configDataKeys } from './checks/config-data.js';
 import { configReferencesExist } from './checks/config-references.js';
@@ -81,6 +82,7 @@ export const ALL_CHECKS: readonly Check[] = [
   rbacBindings,
   pdbFields,
   configDataKeys,
+  admissionPolicies,
   // 3. Pod Security Standards (restricted) and the kube-linter / kube-score defaults.
   ...podSecurityStandards,
   namespaceEnforcesRestricted,

@@ -9,8 +9,18 @@ import {
   SecretValue,
   type SecretBootstrapProps,
 } from '../../charts/index.js';
-import { all, only, podSpec, restrictedViolations, synth, testChart, type Manifest } from './helpers.js';
-import { allows } from './rbac.js';
+import {
+  all,
+  environmentObjects,
+  only,
+  podSpec,
+  restrictedViolations,
+  roleAllows as allows,
+  synth,
+  synthesizeAll,
+  testChart,
+  type Manifest,
+} from '../../charts/index.js';
 
 describe('SecretValue and GeneratedSecret', () => {
   it('records recipes, never values', () => {
@@ -102,7 +112,10 @@ describe('SecretBootstrap', () => {
         '/bootstrap/bootstrap-secrets.mjs',
         '/bootstrap/secrets.json',
       ]);
-      expect(pod.volumes).toEqual([{ name: 'bootstrap', configMap: { name: 'secret-bootstrap' } }]);
+      expect(pod.volumes).toEqual([
+        { name: 'bootstrap', configMap: { name: 'secret-bootstrap' } },
+        { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+      ]);
     }
   });
 
@@ -179,6 +192,33 @@ describe('SecretBootstrap', () => {
       only(synth(bootstrapChart(props).chart), 'Job').metadata.name;
     expect(name({})).toBe(name({}));
     expect(name({ image: Image.of('mirror.test/node:20.19.5') })).not.toBe(name({}));
+  });
+
+  it('names the Job after every Secret it creates, so a changed list runs it again at the next apply', () => {
+    const jobName = (...secrets: [string, string[], string][]) => {
+      const { chart, bootstrap } = bootstrapChart();
+      for (const [name, namespaces, key] of secrets) {
+        namespaces.forEach((namespace) => bootstrap.serve(namespace));
+        new GeneratedSecret(chart, name, { name, namespaces, keys: { [key]: SecretValue.random() } });
+      }
+      return only(synth(chart), 'Job').metadata.name as string;
+    };
+    const first = jobName(['token', ['ledger'], 'TOKEN']);
+    expect(first).toMatch(/^secret-bootstrap-[0-9a-f]{8}$/);
+    expect(jobName(['token', ['ledger'], 'TOKEN'])).toBe(first);
+    const changed = [
+      jobName(['token', ['ledger'], 'TOKEN'], ['db', ['ledger'], 'PASSWORD']),
+      jobName(['token', ['ledger', 'books'], 'TOKEN']),
+      jobName(['token', ['ledger'], 'OTHER_KEY']),
+      jobName(['renamed', ['ledger'], 'TOKEN']),
+    ];
+    expect(new Set([first, ...changed]).size).toBe(5);
+  });
+
+  it('gives dev and prod, whose Secrets differ, different Jobs', () => {
+    const files = synthesizeAll();
+    const names = ['.', 'prod'].map((folder) => only(environmentObjects(files, folder), 'Job').metadata.name);
+    expect(names[0]).not.toBe(names[1]);
   });
 
   it('fails synthesis for a Secret in a namespace it does not serve, or declared twice', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NetworkPeer, SecureNamespace, Team, TEAM_DEPLOYER_RULES } from '../../charts/index.js';
-import { all, only, synth, testChart } from './helpers.js';
-import { allows } from './rbac.js';
+import { all, only, roleAllows as allows, synth, testChart } from '../../charts/index.js';
 
 describe('SecureNamespace', () => {
   it('by default enforces the restricted profile, bounds use, and denies all traffic but DNS', () => {
@@ -152,8 +151,6 @@ describe('Team', () => {
       ['batch', 'jobs'],
       ['autoscaling', 'horizontalpodautoscalers'],
       ['policy', 'poddisruptionbudgets'],
-      ['networking.k8s.io', 'networkpolicies'],
-      ['networking.k8s.io', 'ingresses'],
     ];
 
     it('can apply every kind a team chart contains', () => {
@@ -164,9 +161,11 @@ describe('Team', () => {
       }
       expect(allows(role, 'get', '', 'pods/log')).toBe(true);
       expect(allows(role, 'delete', '', 'pods')).toBe(true);
+      expect(allows(role, 'list', 'networking.k8s.io', 'networkpolicies')).toBe(true);
+      expect(allows(role, 'get', 'networking.k8s.io', 'ingresses')).toBe(true);
     });
 
-    it('can do nothing that reads secrets, escalates, or loosens the namespace', () => {
+    it("can do nothing that reads secrets, escalates, or loosens the platform's isolation", () => {
       const denied: [string, string, string][] = [
         ['get', '', 'secrets'],
         ['list', '', 'secrets'],
@@ -187,6 +186,19 @@ describe('Team', () => {
         ['escalate', 'rbac.authorization.k8s.io', 'roles'],
         ['bind', 'rbac.authorization.k8s.io', 'roles'],
         ['bind', 'rbac.authorization.k8s.io', 'clusterroles'],
+        ...['create', 'patch', 'update', 'delete'].flatMap((verb): [string, string, string][] => [
+          [verb, 'networking.k8s.io', 'networkpolicies'],
+          [verb, 'networking.k8s.io', 'ingresses'],
+          [verb, 'gateway.networking.k8s.io', 'httproutes'],
+          [verb, 'gateway.networking.k8s.io', 'grpcroutes'],
+          [verb, 'gateway.networking.k8s.io', 'gateways'],
+          [verb, '', 'resourcequotas'],
+          [verb, '', 'limitranges'],
+          [verb, '', 'endpoints'],
+          [verb, 'discovery.k8s.io', 'endpointslices'],
+          [verb, 'rbac.authorization.k8s.io', 'roles'],
+          [verb, 'rbac.authorization.k8s.io', 'rolebindings'],
+        ]),
       ];
       for (const [verb, group, resource] of denied) {
         expect(allows(role, verb, group, resource), `${verb} ${group}/${resource}`).toBe(false);

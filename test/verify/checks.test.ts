@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../verify/all-checks.js';
+import { admissionPolicyCases } from './cases/admission-policies.js';
 import { apiServerCases } from './cases/api-server.js';
 import { bestPracticeCases } from './cases/best-practice.js';
 import type { BrokenCase } from './cases/broken-case.js';
@@ -18,6 +19,7 @@ const CASES: BrokenCase[] = [
   ...referenceCases,
   ...rbacCases,
   ...exemptionCases,
+  ...admissionPolicyCases,
 ];
 
 describe('the fixture platform', () => {

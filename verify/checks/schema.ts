@@ -17,6 +17,11 @@ import { finding } from '../check.js';
 // fields, which is exactly the mistake that `kubectl apply` (strict field validation) rejects.
 // So: the same upstream schema, with ajv, closed with `additionalProperties: false` below.
 const SCHEMA_FILE = new URL('../../schemas/k8s/v1.27.0/_definitions.json', import.meta.url);
+// Kinds 1.27 does not serve at the apiVersion we write (ValidatingAdmissionPolicy and its binding
+// went v1 in 1.30) are checked against the Kubernetes 1.32 definitions, the same file
+// `npm run import:k8s-1.32` generated their types from, so that no object goes unchecked.
+const LATER_SCHEMA_FILE = new URL('../../schemas/k8s/v1.32.0/_definitions.json', import.meta.url);
+const LATER_VERSION = '1.32';
 
 const requireHere = createRequire(import.meta.url);
 
@@ -186,6 +191,7 @@ export class SchemaRegistry {
 }
 
 let registry: SchemaRegistry | undefined;
+let laterRegistry: SchemaRegistry | undefined;
 
 /** `/spec/containers/0/name` -> `spec.containers[0].name`. */
 function toPath(instancePath: string): string {
@@ -219,21 +225,30 @@ function describe(error: ErrorObject): { path: string; message: string } {
 export const schema: Check = {
   name: 'schema',
   category: 'schema',
-  reason:
-    'Every object must match the Kubernetes 1.27 OpenAPI schema: no unknown fields, right types, required fields set.',
+  reason: `Every object must match the Kubernetes 1.27 OpenAPI schema (${LATER_VERSION} for kinds 1.27 lacks): no unknown fields, right types, required fields set.`,
   equivalents: ['kubeconform -strict', 'kubectl apply --validate=strict'],
   run(cluster) {
     registry ??= new SchemaRegistry();
-    registry.prepare(cluster.manifests.map((manifest) => manifest.object));
+    const objects = cluster.manifests.map((manifest) => manifest.object);
+    registry.prepare(objects);
+    const later = objects.filter(({ apiVersion, kind }) => !registry!.validatorFor(apiVersion, kind));
+    if (later.length > 0) {
+      laterRegistry ??= new SchemaRegistry(LATER_SCHEMA_FILE);
+      laterRegistry.prepare(later);
+    }
     const found: Finding[] = [];
     for (const manifest of cluster.manifests) {
       const { apiVersion, kind } = manifest.object;
-      const validate = registry.validatorFor(apiVersion, kind);
+      const validate = registry.validatorFor(apiVersion, kind) ?? laterRegistry?.validatorFor(apiVersion, kind);
       if (!validate) {
         const served = registry.versionsOf(kind);
         const hint = served.length > 0 ? ` (1.27 serves ${kind} as ${served.join(', ')})` : '';
         found.push(
-          finding(manifest, 'apiVersion', `${apiVersion} ${kind} is not a kind Kubernetes 1.27 serves${hint}`),
+          finding(
+            manifest,
+            'apiVersion',
+            `${apiVersion} ${kind} is not a kind Kubernetes 1.27 or ${LATER_VERSION} serves${hint}`,
+          ),
         );
         continue;
       }

@@ -2,8 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { createService, type ServiceApp } from '@billing/service-kit';
 import { BillingEngine } from './billing/billing-engine.js';
 import { BillingMetrics } from './billing/billing-metrics.js';
+import { BillingRuns } from './billing/billing-runs.js';
 import { PaymentProviderClient } from './billing/payment-provider-client.js';
 import type { InvoiceConfig } from './config.js';
+import { billingRunsRoutes } from './routes/billing-runs.js';
 import { customerRoutes } from './routes/customers.js';
 import { invoiceRoutes } from './routes/invoices.js';
 import { payRoutes } from './routes/pay.js';
@@ -27,6 +29,9 @@ export function leaseMs(config: InvoiceConfig): number {
 export async function buildApp(config: InvoiceConfig): Promise<ServiceApp> {
   const app = await createService({
     name: 'invoice-app',
+    description:
+      'The Antaeus-compatible billing service: invoices and customers, billing runs that charge every pending invoice ' +
+      'exactly once through the payment provider, and the runs as records to follow and look back on.',
     databaseUrl: config.DATABASE_URL,
     migrationsDir,
     logLevel: config.LOG_LEVEL,
@@ -56,5 +61,6 @@ export async function buildApp(config: InvoiceConfig): Promise<ServiceApp> {
   await app.register(customerRoutes);
   await app.register(invoiceRoutes);
   await app.register(payRoutes, { token: config.BILLING_API_TOKEN, engine });
+  await app.register(billingRunsRoutes, { token: config.BILLING_API_TOKEN, runs: new BillingRuns(app.db) });
   return app;
 }

@@ -13,6 +13,7 @@ import { createPool, type PoolOptions } from './database.js';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-outage.js';
 import { healthPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
+import { openApiPlugin } from './openapi.js';
 import { RequestLogController } from './request-log.js';
 import { applyMigrations, migrationNames } from './migrations.js';
 import { formatValidationErrors, validatorCompiler } from './validation.js';
@@ -51,13 +52,16 @@ export interface ServiceOptions {
   readonly pool?: Omit<PoolOptions, 'connectionString'>;
   /** Largest request body accepted, in bytes. @default 65536 */
   readonly bodyLimit?: number;
+  /** What the service is, for its OpenAPI document. @default none */
+  readonly description?: string;
 }
 
 /**
  * Creates a Fastify app with what every service needs: JSON logs through pino with the
  * Authorization header redacted, errors as `{ "error": ... }` with 4xx for anything the
  * client got wrong, a bounded Postgres pool, health and readiness, Prometheus metrics and
- * a `migrate()` for the service's SQL migrations. The service then registers its routes.
+ * a `migrate()` for the service's SQL migrations, and its OpenAPI document at /rest/openapi.json.
+ * The service then registers its routes.
  */
 export async function createService(options: ServiceOptions): Promise<ServiceApp> {
   const app = Fastify({
@@ -111,6 +115,8 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
     }
     done(null, payload);
   });
+  // First, so that every route after it is in the OpenAPI document.
+  await app.register(openApiPlugin, { title: options.name, description: options.description });
 
   const pool = createPool(
     { ...options.pool, connectionString: options.databaseUrl, applicationName: options.name },

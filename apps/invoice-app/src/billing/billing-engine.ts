@@ -1,16 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
 import type { BillingMetrics, InvoiceOutcome } from './billing-metrics.js';
-import {
-  claimInvoices,
-  databaseNow,
-  msUntilForeignLeaseEnds,
-  type ClaimedInvoice,
-  type Settlement,
-} from './invoice-claims.js';
+import { BillingRuns, newRunId, type RunRecord, type RunStatus, type RunTrigger } from './billing-runs.js';
+import { claimInvoices, msUntilForeignLeaseEnds, type ClaimedInvoice, type Settlement } from './invoice-claims.js';
 import type { ChargeResult, PaymentProviderClient } from './payment-provider-client.js';
 import { SettlementWriter } from './settlement-writer.js';
 
@@ -26,11 +20,17 @@ export interface BillingEngineOptions {
   readonly concurrency?: number;
   /** How long a claim holds an invoice: longer than the slowest charge plus its write. */
   readonly leaseMs: number;
+  /** How often a run writes its counts to its record (bounds the write rate). @default 500 */
+  readonly progressIntervalMs?: number;
 }
 
 /** The answer of POST /rest/v1/invoices/pay. */
 export interface BillingSummary {
   readonly runId: string;
+  /** How the run ended: completed, interrupted (by shutdown) or failed. */
+  status: Exclude<RunStatus, 'running'>;
+  /** PENDING invoices when the run began (other runs may have taken some of them). */
+  readonly total: number;
   /** Invoices this run took and settled: the sum of the next four. */
   attempted: number;
   paid: number;
@@ -52,6 +52,22 @@ export interface BillingSummary {
 /** Asked between claims: true stops taking new invoices (in-flight ones still finish). */
 export type StopSignal = () => boolean;
 
+/** How a run is started. */
+export interface StartOptions {
+  /** Who asked for it, as recorded. */
+  readonly trigger: RunTrigger;
+  /** @default never stops */
+  readonly shouldStop?: StopSignal;
+}
+
+/** A run that has its record and is under way. */
+export interface StartedRun {
+  /** The record as first written: running, with the billable total. */
+  readonly record: RunRecord;
+  /** Its summary once it ends; rejects when the run failed. */
+  readonly done: Promise<BillingSummary>;
+}
+
 /**
  * The billing engine. A run claims PENDING invoices in the database in small batches (see
  * invoice-claims.ts), charges them with bounded concurrency, and writes outcomes back in
@@ -66,19 +82,47 @@ export type StopSignal = () => boolean;
  */
 export class BillingEngine {
   private readonly concurrency: number;
-  private runs = 0;
+  private readonly runs: BillingRuns;
+  private readonly replica = `${hostname()}/${process.pid}`;
+  private readonly underway = new Set<Promise<unknown>>();
 
   constructor(private readonly options: BillingEngineOptions) {
     this.concurrency = options.concurrency ?? 128;
+    this.runs = new BillingRuns(options.db);
   }
 
-  /** Bills every invoice that can be billed now; the summary counts this run's share. */
-  async run(shouldStop: StopSignal = () => false): Promise<BillingSummary> {
+  /**
+   * Records a new run and starts it: it bills every invoice that can be billed now, writing its
+   * counts to its record as it goes; the summary counts this run's share.
+   */
+  async start(options: StartOptions): Promise<StartedRun> {
+    const runId = newRunId();
+    const { record, startedAt } = await this.runs.create({
+      runId,
+      trigger: options.trigger,
+      replica: this.replica,
+      leaseMs: this.options.leaseMs,
+    });
+    const done = this.execute(record, startedAt, options.shouldStop ?? (() => false));
+    const tracked = done.catch(() => undefined);
+    this.underway.add(tracked);
+    void tracked.finally(() => this.underway.delete(tracked));
+    return { record, done };
+  }
+
+  /** Resolves once every run this engine started has ended (for shutdown). */
+  async allEnded(): Promise<void> {
+    await Promise.all(this.underway);
+  }
+
+  private async execute(record: RunRecord, runStartedAt: string, shouldStop: StopSignal): Promise<BillingSummary> {
     const { db, log, metrics } = this.options;
-    const runId = `${hostname()}/${process.pid}/${++this.runs}/${randomUUID().slice(0, 8)}`;
+    const { runId } = record;
     const began = performance.now();
     const summary: BillingSummary = {
       runId,
+      status: 'completed',
+      total: record.total,
       attempted: 0,
       paid: 0,
       declined: 0,
@@ -98,9 +142,9 @@ export class BillingEngine {
       writer.add({ id: invoice.id, ...settlement });
     };
 
-    log.info({ runId }, 'billing run started');
+    const progress = new ProgressWriter(this.runs, summary, this.options, log);
+    log.info({ runId, trigger: record.trigger, total: record.total }, 'billing run started');
     try {
-      const runStartedAt = await databaseNow(db);
       // Claims are topped up once a quarter of the slots is free, so that claims stay batched.
       const refillAt = Math.max(1, Math.floor(this.concurrency / 4));
       // The scan moves up the ids, so a claim never re-reads the rows this run already settled.
@@ -153,13 +197,19 @@ export class BillingEngine {
       // Charges already sent still get their answers recorded if the database lets us.
       await inFlight.allEnded();
       await writer.flush().catch(() => undefined);
-      metrics.run('failed', (performance.now() - began) / 1000);
+      summary.status = 'failed';
+      summary.complete = false;
+      summary.durationMs = Math.round(performance.now() - began);
+      metrics.run('failed', summary.durationMs / 1000);
       log.error({ err, runId, summary }, 'billing run failed');
+      await progress.finish('failed', err instanceof Error ? err.message : String(err));
       throw err;
     }
+    summary.status = summary.complete ? 'completed' : 'interrupted';
     summary.durationMs = Math.round(performance.now() - began);
     metrics.run(summary.complete ? 'complete' : 'interrupted', summary.durationMs / 1000);
     log.info({ summary }, 'billing run finished');
+    await progress.finish(summary.status, null);
     return summary;
   }
 
@@ -213,6 +263,54 @@ export class BillingEngine {
       case 'unknown':
         settle(invoice, 'errored', { ...base, status: 'PENDING', error: result.error, clearKey: false });
         return;
+    }
+  }
+}
+
+/**
+ * Writes a run's counts to its record every `progressIntervalMs` while it runs, one write at a
+ * time (a slow database gets fewer writes, not a queue of them), and its end once it ends.
+ * Each write also keeps the run alive for another lease.
+ */
+class ProgressWriter {
+  private readonly timer: NodeJS.Timeout;
+  private writing: Promise<void> | undefined;
+
+  constructor(
+    private readonly runs: BillingRuns,
+    private readonly summary: BillingSummary,
+    private readonly options: BillingEngineOptions,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.timer = setInterval(() => this.write(), options.progressIntervalMs ?? 500);
+  }
+
+  private write(): void {
+    if (this.writing) return;
+    this.writing = this.runs
+      .progress(this.summary.runId, this.summary, this.options.leaseMs)
+      .catch((err: unknown) => this.log.warn({ err, runId: this.summary.runId }, 'could not record run progress'))
+      .finally(() => (this.writing = undefined));
+  }
+
+  /**
+   * Records the end, retrying a few times: if the database stays away, the record reads as
+   * interrupted once the run's lease runs out.
+   */
+  async finish(status: Exclude<RunStatus, 'running'>, error: string | null): Promise<void> {
+    clearInterval(this.timer);
+    await this.writing;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.runs.finish(this.summary.runId, status, this.summary, error);
+        return;
+      } catch (err) {
+        if (attempt >= 4) {
+          this.log.error({ err, runId: this.summary.runId, status }, 'could not record the end of a billing run');
+          return;
+        }
+        await sleep(250 * 2 ** attempt);
+      }
     }
   }
 }

@@ -64,6 +64,8 @@ export async function databaseNow(db: pg.Pool): Promise<string> {
  * primary key where a join alone would let the planner scan the whole table. The charge key is created here,
  * in the same commit as the lease, so it is stored before any request can be sent; a key
  * left by an unfinished attempt is kept, so that charge is asked about again, not repeated.
+ * The run's own record is kept alive as long as its newest lease in the same statement: once
+ * the record reads as interrupted, none of its claims is still held.
  */
 export async function claimInvoices(db: pg.Pool, claim: ClaimRequest): Promise<ClaimedInvoice[]> {
   const { rows } = await db.query<{
@@ -85,6 +87,10 @@ export async function claimInvoices(db: pg.Pool, claim: ClaimRequest): Promise<C
        ORDER BY id
        LIMIT $3
        FOR UPDATE SKIP LOCKED
+     ),
+     run_lease AS (
+       UPDATE billing_runs SET lease_until = greatest(lease_until, now() + $5 * interval '1 millisecond')
+       WHERE id = $4 AND status = 'running'
      )
      UPDATE invoices AS i
      SET claimed_by = $4,
