@@ -37,6 +37,7 @@ describe('a Postgres restart in the middle of a run', () => {
         'GET customer': [`${invoiceApp}/rest/v1/customers/1`],
         'GET customers': [`${invoiceApp}/rest/v1/customers`],
         'POST pay': [`${invoiceApp}/rest/v1/invoices/pay`, { method: 'POST', headers: billing }],
+        'GET runs': [`${invoiceApp}/rest/v1/billing-runs`, { headers: billing }],
         'invoice-app ready': [`${invoiceApp}/rest/ready`],
         'GET charges': [`${provider}/rest/v1/charges`, { headers: charging }],
         'POST charge': [
@@ -55,6 +56,7 @@ describe('a Postgres restart in the middle of a run', () => {
       'GET customer': '503 retry-after 5',
       'GET customers': '503 retry-after 5',
       'POST pay': '503 retry-after 5',
+      'GET runs': '503 retry-after 5',
       'invoice-app ready': '503 retry-after 5',
       'GET charges': '503 retry-after 5',
       'POST charge': '503 retry-after 5',
