@@ -8,6 +8,8 @@ export default tseslint.config(
       '**/build/**',
       'dist/**',
       'imports/**',
+      // Kubernetes schemas, CRDs and the offline-import preload, copied verbatim from ../shared.
+      'schemas/**',
       '.data/**',
       '.tmp/**',
       'dist-helm/**',

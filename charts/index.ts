@@ -1,5 +1,13 @@
 // The platform library: every construct a platform team reuses or extends, from one entry.
 export { BillingPlatform, MEASURED_RESOURCES, type BillingPlatformProps } from './billing-platform.js';
+export {
+  AdmissionPolicy,
+  type AdmissionCheck,
+  type AdmissionOperation,
+  type AdmissionPolicyDefinition,
+  type AdmissionPolicyProps,
+  type AdmissionResources,
+} from './admission-policy.js';
 export { BILLING_CLI, BillingRun, type BillingRunProps } from './billing-run.js';
 export { ClusterDns, type NodeLocalDnsOptions } from './cluster-dns.js';
 export { checkCidr, cidrContains, cidrWithin, parseCidr, type Cidr } from './cidr.js';
@@ -89,9 +97,22 @@ export {
 } from './synthesis.js';
 export { Team, TEAM_DEPLOYER_RULES, type TeamProps } from './team.js';
 export * from './testing.js';
+export {
+  DEPLOYER_SERVICE_ACCOUNT,
+  TEAM_ADMISSION_POLICIES,
+  TeamGuardrails,
+  type TeamGuardrailsProps,
+} from './team-guardrails.js';
 export { CREATED_AT_DEPLOY, secretsCreatedAtDeploy, waiver } from './verify-annotations.js';
 export { ArgoCdApplication, type ArgoCdApplicationProps } from './argo-cd-application.js';
-export { ArgoCdProject, TEAM_KINDS, type ArgoCdProjectProps, type GroupKind } from './argo-cd-project.js';
+export {
+  ArgoCdProject,
+  TEAM_KINDS,
+  type ArgoCdProjectProps,
+  type Destination,
+  type GroupKind,
+} from './argo-cd-project.js';
+export { GitOps, type GitOpsEnvironment, type GitOpsProps } from './gitops.js';
 export { BillingAlerts, type AlertRule, type BillingAlertsProps } from './billing-alerts.js';
 export {
   CloudNativePgDatabase,

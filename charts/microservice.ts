@@ -3,7 +3,7 @@ import { Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { IntOrString, KubePodDisruptionBudget } from '../imports/k8s.js';
-import { urlSecrets, type IDatabase } from './database.js';
+import { urlSecrets, type ComposedUrl, type IDatabase } from './database.js';
 import type { SecretKeyRef } from './generated-secret.js';
 import { HardenedPod } from './hardened-pod.js';
 import type { Image } from './image.js';
@@ -189,14 +189,7 @@ export class Microservice extends Construct implements INetworkEndpoint {
     this.deployment.scheduling.spread({ weight: 100, topology: kplus.Topology.HOSTNAME });
     this.deployment.scheduling.spread({ weight: 50, topology: kplus.Topology.ZONE });
     for (const [variable, ref] of Object.entries(props.secretEnv ?? {})) this.addSecretEnv(variable, ref);
-    const url = props.database?.url;
-    if (url !== undefined && 'template' in url) {
-      for (const [variable, ref] of Object.entries(url.parts)) this.setSecretEnv(variable, ref);
-      // After its parts: Kubernetes expands $(NAME) only from variables defined earlier.
-      this.deployment.containers[0]!.env.addVariable('DATABASE_URL', kplus.EnvValue.fromValue(url.template));
-    } else if (url !== undefined) {
-      this.setSecretEnv('DATABASE_URL', url);
-    }
+    if (props.database) this.setDatabaseUrl(props.database.url);
 
     this.service = new kplus.Service(this, 'Service', {
       metadata,
@@ -277,6 +270,14 @@ export class Microservice extends Construct implements INetworkEndpoint {
     this.secretEnv.set(variable, ref);
     const secret = kplus.Secret.fromSecretName(this, `Secret-${variable}`, ref.secret);
     this.deployment.containers[0]!.env.addVariable(variable, kplus.EnvValue.fromSecretValue({ secret, key: ref.key }));
+  }
+
+  private setDatabaseUrl(url: SecretKeyRef | ComposedUrl): void {
+    if (!('template' in url)) return this.setSecretEnv('DATABASE_URL', url);
+    for (const [variable, ref] of Object.entries(url.parts)) this.setSecretEnv(variable, ref);
+    // After its parts: Kubernetes expands $(NAME) only from variables defined earlier.
+    this.checkUnset('DATABASE_URL');
+    this.deployment.containers[0]!.env.addVariable('DATABASE_URL', kplus.EnvValue.fromValue(url.template));
   }
 
   private checkUnset(variable: string): void {

@@ -4,6 +4,7 @@ import { KubeRole, type PolicyRule } from '../imports/k8s.js';
 import type { ClusterDns } from './cluster-dns.js';
 import { DEFAULT_PART_OF, MANAGED_BY_LABEL, PART_OF_LABEL } from './labels.js';
 import { SecureNamespace, type ContainerDefaults, type NamespaceQuota } from './secure-namespace.js';
+import { TeamGuardrails } from './team-guardrails.js';
 
 const ALL_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 const READ_VERBS = ['get', 'list', 'watch'];
@@ -67,7 +68,7 @@ export interface TeamProps {
  * A team: its own SecureNamespace, a Role that lets it deploy its workloads there and
  * nothing that escalates, bound to the group `team-<name>` and to a `deployer`
  * ServiceAccount for CI (whose token is issued on request with `kubectl create token`,
- * never mounted into a pod).
+ * never mounted into a pod), and the TeamGuardrails' admission policies in its namespace.
  */
 export class Team extends Construct {
   /** The team's name. */
@@ -112,5 +113,6 @@ export class Team extends Construct {
     });
     binding.addSubjects(kplus.Group.fromName(this, 'Group', this.group), deployer);
     for (const object of [role, deployer, binding]) object.node.addDependency(this.secureNamespace);
+    TeamGuardrails.of(this, { partOf }).protect(this.namespace);
   }
 }

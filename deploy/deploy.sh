@@ -154,17 +154,24 @@ apply_manifests() {
 }
 
 # The bootstrap Job in the manifests creates every missing Secret with generated values from
-# inside the cluster and never overwrites one; here we only wait until they all exist.
+# inside the cluster and never overwrites one; here we only wait until they all exist. Only
+# "not found" is worth waiting for: a cluster that cannot be reached is said at once.
 wait_for_secrets() {
-  local seconds="${TIMEOUT%s}" namespace name missing
-  local deadline=$((SECONDS + seconds))
+  need kubectl "See https://kubernetes.io/docs/tasks/tools/."
+  local seconds="${TIMEOUT%s}" namespace name missing error cluster
+  local deadline=$((SECONDS + seconds)) report=$((SECONDS + 30))
+  cluster="$(context)"
   mapfile -t secrets < <(manifest_facts secrets)
   log "Waiting for ${#secrets[@]} generated Secrets (created by the secret-bootstrap Job)"
   while :; do
     missing=()
     for entry in "${secrets[@]}"; do
       read -r namespace name <<<"$entry"
-      kubectl --namespace "$namespace" get secret "$name" >/dev/null 2>&1 || missing+=("$namespace/$name")
+      if ! error="$(kubectl --namespace "$namespace" get secret "$name" -o name 2>&1 >/dev/null)"; then
+        [[ "$error" == *NotFound* || "$error" == *"not found"* ]] ||
+          die "cannot read Secrets from the cluster of context '$cluster': ${error%%$'\n'*}"
+        missing+=("$namespace/$name")
+      fi
     done
     [[ ${#missing[@]} -eq 0 ]] && break
     if ((SECONDS >= deadline)); then
@@ -174,6 +181,10 @@ wait_for_secrets() {
         kubectl --namespace "$namespace" logs "job/$name" --tail=50 >&2 || true
       done < <(manifest_facts jobs)
       die "the secret-bootstrap Job did not create every Secret. Its logs are above."
+    fi
+    if ((SECONDS >= report)); then
+      log "Still waiting for: ${missing[*]}"
+      report=$((SECONDS + 30))
     fi
     sleep 3
   done

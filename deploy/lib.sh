@@ -1,6 +1,10 @@
 # shellcheck shell=bash
 # Helpers the cluster scripts share; sourced by them, never run on its own.
 
+# A die inside $(...) must stop the script, not only the subshell that runs the substitution
+# (bash clears errexit there otherwise, and `kind="$(cluster_kind)"` carried on without a context).
+shopt -s inherit_errexit
+
 # The running script's name, in front of every error it prints. FAILURE_PREFIX (set before
 # sourcing) adds a word such as "FAILED:" for scripts whose errors are test verdicts.
 SCRIPT_NAME="$(basename "$0")"

@@ -8,8 +8,9 @@
 #   4. invoice-app reaches payment-provider, and a pod that is not invoice-app cannot: neither
 #      one in another namespace nor one in the invoices namespace itself.
 #
-# It changes nothing but invoice states (which is what paying is) and runs its probe pods in
-# namespace PROBE_NAMESPACE, so it can run again at any time.
+# It changes nothing but invoice states (which is what paying is): its probe pods run in
+# namespace PROBE_NAMESPACE, which it creates for them and deletes when it ends, however it ends
+# (a namespace of that name that existed before is left as it was). It can run again at any time.
 #
 # Settings (environment):
 #   MANIFESTS        the manifests that were deployed (default dist)
@@ -53,8 +54,13 @@ secret_value() {
 }
 
 FORWARDS=()
+PROBE_NAMESPACE_CREATED=false
 cleanup() {
   for pid in "${FORWARDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if $PROBE_NAMESPACE_CREATED; then
+    kubectl delete namespace "$PROBE_NAMESPACE" --wait=false >/dev/null 2>&1 ||
+      printf 'test.sh: could not delete namespace %s; delete it by hand\n' "$PROBE_NAMESPACE" >&2
+  fi
 }
 trap cleanup EXIT
 
@@ -158,7 +164,10 @@ probe() {
 PROBE_SCRIPT="curl -sk -m 5 -o /dev/null -w 'control:%{http_code}\n' https://kubernetes.default.svc/healthz;
 curl -s -m 5 -o /dev/null '$PROVIDER_URL'; echo provider-exit:\$?"
 
-kubectl create namespace "$PROBE_NAMESPACE" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+if ! kubectl get namespace "$PROBE_NAMESPACE" >/dev/null 2>&1; then
+  kubectl create namespace "$PROBE_NAMESPACE" >/dev/null
+  PROBE_NAMESPACE_CREATED=true
+fi
 output="$(probe "$PROBE_NAMESPACE" "$PROBE_SCRIPT")"
 grep -Eq '^control:[1-9]' <<<"$output" || die "the probe pod in $PROBE_NAMESPACE did not run or has no network: $output"
 grep -q '^provider-exit:0$' <<<"$output" &&

@@ -1,4 +1,5 @@
 import type { Check } from './check.js';
+import { admissionPolicies } from './checks/admission-policies.js';
 import { stableApiVersion } from './checks/api-versions.js';
 import { configDataKeys } from './checks/config-data.js';
 import { configReferencesExist } from './checks/config-references.js';
@@ -12,6 +13,7 @@ import {
   sshPort,
 } from './checks/container-hardening.js';
 import { cronJobDeadline, cronSchedule } from './checks/cron-job.js';
+import { customResourceReferences } from './checks/custom-resource-references.js';
 import { duplicateEnvVar, envVarSecret } from './checks/environment.js';
 import { hpaOwnsReplicas, hpaTargetExists } from './checks/horizontal-pod-autoscaler.js';
 import { roleBindingReferencesExist, serviceAccountsExist } from './checks/identity-references.js';
@@ -81,6 +83,7 @@ export const ALL_CHECKS: readonly Check[] = [
   rbacBindings,
   pdbFields,
   configDataKeys,
+  admissionPolicies,
   // 3. Pod Security Standards (restricted) and the kube-linter / kube-score defaults.
   ...podSecurityStandards,
   namespaceEnforcesRestricted,
@@ -116,6 +119,7 @@ export const ALL_CHECKS: readonly Check[] = [
   networkPolicyTargetsPods,
   networkPolicyPeersExist,
   hpaTargetExists,
+  ...customResourceReferences,
   // 6. RBAC escalation.
   rbacEscalationVerbs,
   rbacWildcards,

@@ -282,6 +282,8 @@ const CLUSTER_SCOPED_KINDS = new Set([
   'Node',
   'ValidatingWebhookConfiguration',
   'MutatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
   'APIService',
   'RuntimeClass',
   'CSIDriver',

@@ -99,6 +99,10 @@ describe('PostgresCluster', () => {
     });
   });
 
+  it('declares the object store’s credentials as created at deploy time', () => {
+    expect(cluster.metadata.annotations[CREATED_AT_DEPLOY]).toBe('Secret/ledger/backup-credentials');
+  });
+
   it('takes a base backup every day, the first at once', () => {
     const backup = only(manifests, 'ScheduledBackup', 'ledger-db-daily');
     expect(backup.spec).toEqual({

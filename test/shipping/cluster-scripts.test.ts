@@ -14,7 +14,7 @@ import { loadManifests, repoRoot } from './support.js';
 
 const run = promisify(execFile);
 const version = (JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
-const SCRIPTS = ['deploy/deploy.sh', 'deploy/test.sh', 'deploy/kind-up.sh'];
+const SCRIPTS = ['deploy/deploy.sh', 'deploy/test.sh', 'deploy/kind-up.sh', 'deploy/kind-down.sh'];
 const root = await mkdtemp(join(tmpdir(), 'billing-scripts-'));
 const hasShellcheck = (() => {
   try {
@@ -95,6 +95,12 @@ interface StandInOptions {
   readonly omit?: string[];
   /** Whether kind-up.sh's registry and cluster exist already. @default false */
   readonly kindUp?: boolean;
+  /** A context whose API server does not answer. @default false */
+  readonly unreachable?: boolean;
+  /** Whether test.sh's probe namespace exists before it runs. @default false */
+  readonly probeNamespaceExists?: boolean;
+  /** Whether test.sh's outside probe pod reaches payment-provider (a CNI that ignores NetworkPolicy). @default false */
+  readonly probeReaches?: boolean;
 }
 
 /** Stand-ins that log `<tool> <args>` to calls.log and answer like a healthy cluster. */
@@ -110,7 +116,22 @@ async function standIns(name: string, options: StandInOptions = {}) {
   const tools: Record<string, string> = {
     kubectl: script(
       `"config current-context") ${options.context === null ? 'exit 1' : `echo '${options.context ?? 'kind-billing'}'`}`,
-      `*" get secret "*) exit ${options.secretsExist === false ? 1 : 0}`,
+      options.unreachable
+        ? `*" get "*) echo 'The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?' >&2; exit 1`
+        : `*" get secret "*" -o jsonpath="*) printf '%s' ${Buffer.from('token-0123456789abcdef').toString('base64')}`,
+      `*" get secret "*) ${options.secretsExist === false ? `echo 'Error from server (NotFound): secrets "x" not found' >&2; exit 1` : 'exit 0'}`,
+      `"get namespace billing-probe") exit ${options.probeNamespaceExists ? 0 : 1}`,
+      `*"--namespace billing-probe run network-probe-"*) printf 'control:200\nprovider-exit:${options.probeReaches ? 0 : 28}\n'`,
+      `*" run network-probe-"*) printf 'provider-exit:28\n'`,
+    ),
+    // Answers test.sh's requests as a freshly paid platform would: nothing pending, one invoice PAID, charged once.
+    curl: script(
+      `*"%{http_code}"*) echo 401`,
+      `*"/rest/health"*) exit 0`,
+      `*"status=PAID"*) echo '[{"id":1}]'`,
+      `*"status="*) echo '[]'`,
+      `*"/invoices/pay"*) echo '{}'`,
+      `*"/rest/v1/charges"*) echo '[{"invoiceId":1,"result":true}]'`,
     ),
     docker: script(
       `"inspect --format {{.State.Running}} kind-registry") ${up ? 'echo true' : 'exit 1'}`,
@@ -133,7 +154,11 @@ async function standIns(name: string, options: StandInOptions = {}) {
 }
 
 async function deploy(path: string, env: Record<string, string> = {}, step?: string) {
-  return run('bash', ['deploy/deploy.sh', ...(step ? [step] : [])], {
+  return script('deploy/deploy.sh', path, env, step);
+}
+
+async function script(file: string, path: string, env: Record<string, string> = {}, step?: string) {
+  return run('bash', [file, ...(step ? [step] : [])], {
     cwd: repoRoot,
     env: { PATH: path, HOME: process.env.HOME, TIMEOUT: '2s', ...env },
   }).then(
@@ -218,6 +243,29 @@ describe('deploy/deploy.sh, dry-run against stand-ins', () => {
     expect((await tools.calls()).some((call) => /logs job\/secret-bootstrap/.test(call))).toBe(true);
   });
 
+  it('stops at once when there is no cluster to load into or wait for, instead of carrying on', async () => {
+    const noContext = await standIns('no-context-load', { context: null });
+    const load = await deploy(noContext.path, {}, 'load');
+    expect(load.code).not.toBe(0);
+    expect(load.stderr).toMatch(/kubectl has no current context/);
+    expect((await noContext.calls()).filter((call) => call.startsWith('docker'))).toEqual([]);
+
+    const wait = await deploy(noContext.path, { TIMEOUT: '300s' }, 'wait');
+    expect(wait.code).not.toBe(0);
+    expect(wait.stderr).toMatch(/kubectl has no current context/);
+    expect(wait.stderr).not.toMatch(/secret-bootstrap/);
+
+    const unreachable = await standIns('unreachable', { unreachable: true });
+    const started = Date.now();
+    const blocked = await deploy(unreachable.path, { TIMEOUT: '300s' }, 'wait');
+    expect(blocked.code).not.toBe(0);
+    expect(blocked.stderr).toMatch(
+      /cannot read Secrets from the cluster of context 'kind-billing': The connection to the server 127\.0\.0\.1:6443 was refused/,
+    );
+    expect(blocked.stderr).not.toMatch(/secret-bootstrap/);
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+
   it('says what is missing: a tool, a cluster, a step', async () => {
     const noDocker = await standIns('no-docker', { omit: ['docker'] });
     expect((await deploy(noDocker.path, {}, 'images')).stderr).toMatch(/docker is not installed/);
@@ -226,6 +274,51 @@ describe('deploy/deploy.sh, dry-run against stand-ins', () => {
     const result = await deploy(noContext.path, {}, 'launch');
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/unknown step 'launch'/);
+  });
+});
+
+describe('deploy/test.sh, dry-run against stand-ins', () => {
+  it('deletes the probe namespace it created, also when a check fails, and keeps one that existed', async () => {
+    const passing = await standIns('test-passes');
+    const passed = await script('deploy/test.sh', passing.path);
+    expect(passed.code, passed.stderr).toBe(0);
+    expect(passed.stdout).toMatch(/All checks passed/);
+    const calls = await passing.calls();
+    expect(calls).toContain('kubectl create namespace billing-probe');
+    expect(calls.at(-1)).toBe('kubectl delete namespace billing-probe --wait=false');
+
+    const failing = await standIns('test-fails', { probeReaches: true });
+    const failed = await script('deploy/test.sh', failing.path);
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toMatch(/FAILED: a pod in namespace billing-probe reached payment-provider/);
+    expect(await failing.calls()).toContain('kubectl delete namespace billing-probe --wait=false');
+
+    const existing = await standIns('test-existing-namespace', { probeNamespaceExists: true });
+    expect((await script('deploy/test.sh', existing.path)).code).toBe(0);
+    expect((await existing.calls()).filter((call) => /namespace billing-probe$|delete namespace/.test(call))).toEqual([
+      'kubectl get namespace billing-probe',
+    ]);
+  });
+});
+
+describe('deploy/kind-down.sh', () => {
+  it('is what make kind-down runs', async () => {
+    const makefile = await readFile(join(repoRoot, 'Makefile'), 'utf8');
+    expect(makefile).toMatch(/^kind-down:.*\n\tKIND_CLUSTER='\$\(KIND_CLUSTER\)' deploy\/kind-down\.sh$/m);
+  });
+
+  it('says that kind is missing, in one line, and otherwise deletes the cluster and the registry', async () => {
+    const noKind = await standIns('no-kind', { omit: ['kind'] });
+    const missing = await script('deploy/kind-down.sh', noKind.path);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^kind-down\.sh: kind is not installed\. Install kind: /);
+
+    const up = await standIns('kind-down', { kindUp: true });
+    const down = await script('deploy/kind-down.sh', up.path);
+    expect(down.code, down.stderr).toBe(0);
+    const calls = await up.calls();
+    expect(calls).toContain('kind delete cluster --name billing');
+    expect(calls).toContain('docker rm --force kind-registry');
   });
 });
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -114,4 +114,29 @@ describe('npm run synth:helm options', () => {
     );
     await expect(failed).rejects.toThrow(/does not follow SemVer/);
   }, 60_000);
+
+  it('explains itself with --help', async () => {
+    const { stdout } = await run('npm', ['run', '--silent', 'synth:helm', '--', '--help'], { cwd: repoRoot });
+    expect(stdout).toMatch(/^Writes the manifests of one environment as a Helm chart/);
+    expect(stdout).toMatch(/--chart-version/);
+    expect(stdout).not.toMatch(/^\/\//m);
+  });
+
+  it('refuses an unknown environment in a line, without a stack trace, and leaves the output folder as it was', async () => {
+    const chart = join(root, 'kept');
+    await mkdir(chart);
+    await writeFile(join(chart, 'Chart.yaml'), 'name: earlier\n');
+    const failed = await run('npm', ['run', '--silent', 'synth:helm', '--', '--env', 'nope', '--output', chart], {
+      cwd: repoRoot,
+    }).then(
+      () => ({ stderr: 'it succeeded' }),
+      (err: { stderr: string }) => err,
+    );
+    expect(failed.stderr).toMatch(/Unknown environment 'nope'. Choose one of: dev, prod./);
+    expect(failed.stderr).toMatch(/synth:helm: no chart written; .* is as it was\./);
+    expect(failed.stderr).not.toMatch(/^\s+at /m);
+    expect(await readdir(chart)).toEqual(['Chart.yaml']);
+    expect(await readFile(join(chart, 'Chart.yaml'), 'utf8')).toBe('name: earlier\n');
+    expect((await readdir(root)).filter((entry) => entry.startsWith('.synth-helm-'))).toEqual([]);
+  }, 120_000);
 });

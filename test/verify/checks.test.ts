@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../verify/all-checks.js';
+import { admissionPolicyCases } from './cases/admission-policies.js';
 import { apiServerCases } from './cases/api-server.js';
 import { bestPracticeCases } from './cases/best-practice.js';
 import type { BrokenCase } from './cases/broken-case.js';
+import { customResourceCases } from './cases/custom-resources.js';
 import { exemptionCases } from './cases/exemptions.js';
 import { podSecurityCases } from './cases/pod-security.js';
 import { rbacCases } from './cases/rbac.js';
@@ -18,6 +20,8 @@ const CASES: BrokenCase[] = [
   ...referenceCases,
   ...rbacCases,
   ...exemptionCases,
+  ...admissionPolicyCases,
+  ...customResourceCases,
 ];
 
 describe('the fixture platform', () => {

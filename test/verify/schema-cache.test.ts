@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SchemaRegistry } from '../../verify/checks/schema.js';
 
-const SCHEMA = new URL('../../verify/schemas/kubernetes-1.27.0.json', import.meta.url);
+const SCHEMA = new URL('../../schemas/k8s/v1.27.0/_definitions.json', import.meta.url);
 const work = mkdtempSync(join(tmpdir(), 'verify-schema-cache-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

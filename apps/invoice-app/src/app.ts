@@ -8,6 +8,7 @@ import type { InvoiceConfig } from './config.js';
 import { billingRunsRoutes } from './routes/billing-runs.js';
 import { customerRoutes } from './routes/customers.js';
 import { invoiceRoutes } from './routes/invoices.js';
+import { operatorPageRoutes } from './routes/operator-page.js';
 import { payRoutes } from './routes/pay.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -29,6 +30,9 @@ export function leaseMs(config: InvoiceConfig): number {
 export async function buildApp(config: InvoiceConfig): Promise<ServiceApp> {
   const app = await createService({
     name: 'invoice-app',
+    description:
+      'The Antaeus-compatible billing service: invoices and customers, billing runs that charge every pending invoice ' +
+      'exactly once through the payment provider, and the runs as records to follow and look back on.',
     databaseUrl: config.DATABASE_URL,
     migrationsDir,
     logLevel: config.LOG_LEVEL,
@@ -55,6 +59,7 @@ export async function buildApp(config: InvoiceConfig): Promise<ServiceApp> {
     leaseMs: leaseMs(config),
   });
 
+  await app.register(operatorPageRoutes);
   await app.register(customerRoutes);
   await app.register(invoiceRoutes);
   await app.register(payRoutes, { token: config.BILLING_API_TOKEN, engine });

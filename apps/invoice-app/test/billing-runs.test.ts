@@ -1,65 +1,39 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
-import { createTestDatabase } from '@billing/devkit/vitest';
-import type { ServiceApp } from '@billing/service-kit';
 import { BillingRuns, type RunRecord } from '../src/billing/billing-runs.js';
 import { claimInvoices } from '../src/billing/invoice-claims.js';
 import {
   auth,
-  ScriptedProvider,
   insertCustomers,
   insertInvoices,
   invoiceStates,
-  migrate,
   startApp,
   testConfig,
+  billingTestBed,
 } from './helpers.js';
 
 // Billing runs as records: started synchronously or with Prefer: respond-async, listed,
 // followed through their event stream on any replica, and found interrupted once a dead
 // run's claims have expired.
 
-let databaseUrl: string;
-let db: pg.Pool;
-let provider: ScriptedProvider;
-const apps: ServiceApp[] = [];
-
-beforeAll(async () => {
-  databaseUrl = await createTestDatabase('runs');
-  await migrate(databaseUrl);
-  db = new pg.Pool({ connectionString: databaseUrl });
-  provider = await ScriptedProvider.start(() => ({ result: true }));
-});
-afterAll(async () => {
-  await db.end();
-  await provider.close();
-});
-beforeEach(() => {
-  provider.received.length = 0;
-  provider.script = () => ({ result: true });
-});
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-  await db.query('TRUNCATE invoices, customers, billing_runs RESTART IDENTITY');
-});
+const bed = billingTestBed('runs');
 
 async function app(env: Record<string, string> = {}) {
-  const started = await startApp(testConfig(databaseUrl, provider.url, env));
-  apps.push(started.app);
+  const started = await startApp(testConfig(bed.databaseUrl, bed.provider.url, env));
+  bed.apps.push(started.app);
   return started;
 }
 
 async function someInvoices(count: number): Promise<number[]> {
-  const [customerId] = await insertCustomers(db, ['USD']);
+  const [customerId] = await insertCustomers(bed.db, ['USD']);
   return insertInvoices(
-    db,
+    bed.db,
     Array.from({ length: count }, (_, n) => ({ customerId: customerId!, amount: `${10 + n}.00`, currency: 'USD' })),
   );
 }
 
 const slowProvider = (ms: number) => {
-  provider.script = async () => {
+  bed.provider.script = async () => {
     await sleep(ms);
     return { result: true };
   };
@@ -102,9 +76,11 @@ async function readEvents(url: string) {
 }
 
 describe('billing runs', () => {
-  it('records a synchronous run, with its trigger, total and counts', async () => {
+  it('records a synchronous run, with its trigger, total and counts; the invoice tally follows', async () => {
     await someInvoices(4);
     const { base } = await app();
+    const counts = async () => (await fetch(`${base}/rest/v1/invoices/counts`)).json();
+    expect(await counts()).toEqual({ PENDING: 4, PAID: 0, FAILED: 0 });
     const response = await fetch(`${base}/rest/v1/invoices/pay`, { method: 'POST', headers: auth });
     expect(response.status).toBe(200);
     const summary = (await response.json()) as Record<string, unknown>;
@@ -124,6 +100,7 @@ describe('billing runs', () => {
       error: null,
     });
     expect(Date.parse(run.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(run.startedAt));
+    expect(await counts()).toEqual({ PENDING: 0, PAID: 4, FAILED: 0 });
   });
 
   it('answers 202 with the running run and its address for Prefer: respond-async, and the run goes on', async () => {
@@ -143,7 +120,7 @@ describe('billing runs', () => {
       .poll(async () => (await getRun(base, body.runId)).status, { timeout: 20_000, interval: 100 })
       .toBe('completed');
     expect(await getRun(base, body.runId)).toMatchObject({ attempted: 20, paid: 20 });
-    expect([...(await invoiceStates(db)).values()].every((invoice) => invoice.status === 'PAID')).toBe(true);
+    expect([...(await invoiceStates(bed.db)).values()].every((invoice) => invoice.status === 'PAID')).toBe(true);
   });
 
   it('lists runs newest first, 20 unless told, and refuses what is not its to answer', async () => {
@@ -211,10 +188,10 @@ describe('billing runs', () => {
 
   it('finds a run whose process died interrupted once its claims expire; the next run is a run of its own', async () => {
     const ids = await someInvoices(5);
-    const runs = new BillingRuns(db);
+    const runs = new BillingRuns(bed.db);
     // A run as a process leaves it when it dies right after claiming: a record and leases, no more writes.
     const dead = await runs.create({ runId: 'r-dead-run', trigger: 'schedule', replica: 'gone/1', leaseMs: 500 });
-    const claimed = await claimInvoices(db, {
+    const claimed = await claimInvoices(bed.db, {
       runId: 'r-dead-run',
       runStartedAt: dead.startedAt,
       afterId: 0,
@@ -231,7 +208,7 @@ describe('billing runs', () => {
       .poll(async () => (await getRun(base, 'r-dead-run')).status, { timeout: 10_000, interval: 100 })
       .toBe('interrupted');
     const interrupted = await getRun(base, 'r-dead-run');
-    const { rows } = await db.query<{ latest: Date }>(
+    const { rows } = await bed.db.query<{ latest: Date }>(
       'SELECT max(claimed_until) AS latest FROM invoices WHERE claimed_by = $1',
       ['r-dead-run'],
     );
@@ -242,7 +219,7 @@ describe('billing runs', () => {
     expect(summary.runId).not.toBe('r-dead-run');
     expect(summary).toMatchObject({ attempted: 5, resumed: 3 });
     expect((await getRun(base, 'r-dead-run')).status).toBe('interrupted');
-    expect([...(await invoiceStates(db)).values()].map((invoice) => invoice.status)).toEqual(ids.map(() => 'PAID'));
+    expect([...(await invoiceStates(bed.db)).values()].map((invoice) => invoice.status)).toEqual(ids.map(() => 'PAID'));
   });
 
   it('records a run stopped by shutdown as interrupted, and shutdown waits for its charges', async () => {
@@ -250,18 +227,18 @@ describe('billing runs', () => {
     slowProvider(50);
     const { app: running, base } = await app({ BILLING_CONCURRENCY: '2' });
     const { body } = await startAsync(base);
-    await expect.poll(() => provider.received.length, { timeout: 10_000, interval: 20 }).toBeGreaterThan(2);
+    await expect.poll(() => bed.provider.received.length, { timeout: 10_000, interval: 20 }).toBeGreaterThan(2);
     await running.close();
-    apps.splice(apps.indexOf(running), 1);
+    bed.apps.splice(bed.apps.indexOf(running), 1);
 
-    const runs = new BillingRuns(db);
+    const runs = new BillingRuns(bed.db);
     const run = await runs.get(body.runId);
     expect(run).toMatchObject({ status: 'interrupted', error: null });
     expect(run!.attempted).toBeLessThan(40);
     // Every charge it sent has its answer written: nothing left claimed.
-    expect(run!.paid).toBe(provider.received.length);
-    const states = [...(await invoiceStates(db)).values()];
-    expect(states.filter((invoice) => invoice.status === 'PAID')).toHaveLength(provider.received.length);
+    expect(run!.paid).toBe(bed.provider.received.length);
+    const states = [...(await invoiceStates(bed.db)).values()];
+    expect(states.filter((invoice) => invoice.status === 'PAID')).toHaveLength(bed.provider.received.length);
     expect(states.filter((invoice) => invoice.claimed_by !== null)).toEqual([]);
   });
 });

@@ -1,60 +1,34 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { freePort } from '@billing/devkit';
-import { createTestDatabase } from '@billing/devkit/vitest';
-import type { ServiceApp } from '@billing/service-kit';
 import {
   PROVIDER_TOKEN,
   auth,
-  ScriptedProvider,
   insertCustomers,
   insertInvoices,
   invoiceStates,
-  migrate,
   pay,
   startApp,
   testConfig,
+  billingTestBed,
 } from './helpers.js';
 
 // The billing engine against a provider that a test scripts: a real HTTP server that
 // declines, fails, hangs or drops the connection exactly when the case needs it.
 
-let databaseUrl: string;
-let db: pg.Pool;
-let provider: ScriptedProvider;
-const apps: ServiceApp[] = [];
+const bed = billingTestBed('billing');
 
-beforeAll(async () => {
-  databaseUrl = await createTestDatabase('billing');
-  await migrate(databaseUrl);
-  db = new pg.Pool({ connectionString: databaseUrl });
-  provider = await ScriptedProvider.start(() => ({ result: true }));
-});
-afterAll(async () => {
-  await db.end();
-  await provider.close();
-});
-beforeEach(async () => {
-  provider.received.length = 0;
-  provider.script = () => ({ result: true });
-});
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-  await db.query('TRUNCATE invoices, customers RESTART IDENTITY');
-});
-
-async function app(env: Record<string, string> = {}, providerUrl = provider.url) {
-  const started = await startApp(testConfig(databaseUrl, providerUrl, env));
-  apps.push(started.app);
+async function app(env: Record<string, string> = {}, providerUrl = bed.provider.url) {
+  const started = await startApp(testConfig(bed.databaseUrl, providerUrl, env));
+  bed.apps.push(started.app);
   return started;
 }
 
 async function someInvoices(count: number, currency = 'USD'): Promise<number[]> {
-  const [customerId] = await insertCustomers(db, [currency]);
+  const [customerId] = await insertCustomers(bed.db, [currency]);
   return insertInvoices(
-    db,
+    bed.db,
     Array.from({ length: count }, (_, n) => ({ customerId: customerId!, amount: `${10 + n}.50`, currency })),
   );
 }
@@ -69,53 +43,53 @@ describe('a billing run', () => {
     const summary = await pay(base);
     expect(summary).toMatchObject({ attempted: 3, paid: 3, declined: 0, failed: 0, errored: 0, complete: true });
 
-    expect(provider.received).toHaveLength(3);
+    expect(bed.provider.received).toHaveLength(3);
     for (const [n, id] of ids.entries()) {
-      const [charge] = provider.chargesFor(id);
+      const [charge] = bed.provider.chargesFor(id);
       expect(charge!.authorization).toBe(`Bearer ${PROVIDER_TOKEN}`);
       expect(charge!.key).toMatch(UUID);
       expect(charge!.body).toEqual({ customer_id: 1, value: 10 + n + 0.5, currency: 'USD', invoice_id: id });
     }
-    const states = await invoiceStates(db);
+    const states = await invoiceStates(bed.db);
     for (const id of ids) {
       expect(states.get(id)).toMatchObject({ status: 'PAID', attempts: 1, last_error: null, claimed_by: null });
-      expect(states.get(id)!.charge_key).toBe(provider.chargesFor(id)[0]!.key);
+      expect(states.get(id)!.charge_key).toBe(bed.provider.chargesFor(id)[0]!.key);
     }
 
     expect(await pay(base)).toMatchObject({ attempted: 0, paid: 0 });
-    expect(provider.received).toHaveLength(3);
+    expect(bed.provider.received).toHaveLength(3);
   });
 
   it('keeps a declined invoice PENDING, tries it once per run, and charges it next run with a new key', async () => {
     // Many more invoices than slots, so that early declines are written while the run goes on.
     const ids = await someInvoices(60);
     const { base } = await app({ BILLING_CONCURRENCY: '4' });
-    provider.script = async () => {
+    bed.provider.script = async () => {
       await sleep(5);
       return { result: false };
     };
 
     expect(await pay(base)).toMatchObject({ attempted: 60, declined: 60, paid: 0 });
-    expect(provider.received).toHaveLength(60);
-    for (const state of (await invoiceStates(db)).values()) {
+    expect(bed.provider.received).toHaveLength(60);
+    for (const state of (await invoiceStates(bed.db)).values()) {
       expect(state).toMatchObject({ status: 'PENDING', attempts: 1, charge_key: null, claimed_by: null });
       expect(state.last_error).toMatch(/declined/);
     }
 
-    provider.script = () => ({ result: true });
+    bed.provider.script = () => ({ result: true });
     expect(await pay(base)).toMatchObject({ attempted: 60, paid: 60, resumed: 0 });
     for (const id of ids) {
-      const [declined, charged] = provider.chargesFor(id);
+      const [declined, charged] = bed.provider.chargesFor(id);
       expect(charged!.key).not.toBe(declined!.key);
     }
-    expect([...(await invoiceStates(db)).values()].map((s) => [s.status, s.attempts])).toEqual(
+    expect([...(await invoiceStates(bed.db)).values()].map((s) => [s.status, s.attempts])).toEqual(
       ids.map(() => ['PAID', 2]),
     );
   });
 
   it('never charges an invoice whose customer is unknown or pays in another currency: FAILED', async () => {
-    const [usd] = await insertCustomers(db, ['USD']);
-    const [mismatch, orphan, fine] = await insertInvoices(db, [
+    const [usd] = await insertCustomers(bed.db, ['USD']);
+    const [mismatch, orphan, fine] = await insertInvoices(bed.db, [
       { customerId: usd!, amount: '20.00', currency: 'EUR' },
       { customerId: 9_999, amount: '30.00', currency: 'USD' },
       { customerId: usd!, amount: '40.00', currency: 'USD' },
@@ -123,8 +97,8 @@ describe('a billing run', () => {
     const { base } = await app();
 
     expect(await pay(base)).toMatchObject({ attempted: 3, failed: 2, paid: 1 });
-    expect(provider.received.map((charge) => charge.body.invoice_id)).toEqual([fine]);
-    const states = await invoiceStates(db);
+    expect(bed.provider.received.map((charge) => charge.body.invoice_id)).toEqual([fine]);
+    const states = await invoiceStates(bed.db);
     expect(states.get(mismatch!)).toMatchObject({ status: 'FAILED', attempts: 0, charge_key: null });
     expect(states.get(mismatch!)!.last_error).toMatch(/currency EUR does not match customer currency USD/);
     expect(states.get(orphan!)).toMatchObject({ status: 'FAILED', attempts: 0 });
@@ -135,11 +109,11 @@ describe('a billing run', () => {
   it('marks FAILED what the provider refuses for good (422), without retrying', async () => {
     const [dkk] = await someInvoices(1, 'DKK');
     const { base } = await app();
-    provider.script = (_charge, reply) => reply.code(422).send({ error: 'unsupported currency DKK' });
+    bed.provider.script = (_charge, reply) => reply.code(422).send({ error: 'unsupported currency DKK' });
 
     expect(await pay(base)).toMatchObject({ attempted: 1, failed: 1 });
-    expect(provider.received).toHaveLength(1);
-    expect((await invoiceStates(db)).get(dkk!)).toMatchObject({
+    expect(bed.provider.received).toHaveLength(1);
+    expect((await invoiceStates(bed.db)).get(dkk!)).toMatchObject({
       status: 'FAILED',
       attempts: 1,
       last_error: 'provider answered 422: unsupported currency DKK',
@@ -149,33 +123,35 @@ describe('a billing run', () => {
   it('retries 5xx with backoff and the same key, and records every request as an attempt', async () => {
     const [id] = await someInvoices(1);
     const { base } = await app({ BILLING_MAX_RETRIES: '3' });
-    provider.script = (charge, reply) =>
-      provider.chargesFor(charge.body.invoice_id).length <= 2
+    bed.provider.script = (charge, reply) =>
+      bed.provider.chargesFor(charge.body.invoice_id).length <= 2
         ? reply.code(503).send({ error: 'try later' })
         : { result: true };
 
     expect(await pay(base)).toMatchObject({ attempted: 1, paid: 1, chargeRequests: 3 });
-    const keys = provider.chargesFor(id!).map((charge) => charge.key);
+    const keys = bed.provider.chargesFor(id!).map((charge) => charge.key);
     expect(new Set(keys).size).toBe(1);
-    expect((await invoiceStates(db)).get(id!)).toMatchObject({ status: 'PAID', attempts: 3 });
+    expect((await invoiceStates(bed.db)).get(id!)).toMatchObject({ status: 'PAID', attempts: 3 });
   });
 
   it('leaves an invoice PENDING with its key when every retry times out, and asks again with that key next run', async () => {
     const [id] = await someInvoices(1);
     const { base } = await app({ PAYMENT_PROVIDER_TIMEOUT_MS: '200', BILLING_MAX_RETRIES: '1' });
-    provider.script = async () => {
+    bed.provider.script = async () => {
       await sleep(600);
       return { result: true };
     };
 
     expect(await pay(base)).toMatchObject({ attempted: 1, errored: 1, paid: 0, chargeRequests: 2 });
-    const afterTimeout = (await invoiceStates(db)).get(id!)!;
+    const afterTimeout = (await invoiceStates(bed.db)).get(id!)!;
     expect(afterTimeout).toMatchObject({ status: 'PENDING', attempts: 2, last_error: 'no answer within 200 ms' });
-    expect(afterTimeout.charge_key).toBe(provider.chargesFor(id!)[0]!.key);
+    expect(afterTimeout.charge_key).toBe(bed.provider.chargesFor(id!)[0]!.key);
 
-    provider.script = () => ({ result: true });
+    bed.provider.script = () => ({ result: true });
     expect(await pay(base)).toMatchObject({ attempted: 1, paid: 1, resumed: 1 });
-    expect(new Set(provider.chargesFor(id!).map((charge) => charge.key))).toEqual(new Set([afterTimeout.charge_key]));
+    expect(new Set(bed.provider.chargesFor(id!).map((charge) => charge.key))).toEqual(
+      new Set([afterTimeout.charge_key]),
+    );
   });
 
   it('resolves a charge whose answer was lost on the wire by asking again with the same key', async () => {
@@ -183,7 +159,7 @@ describe('a billing run', () => {
     const { base } = await app({ BILLING_MAX_RETRIES: '2' });
     // An idempotent provider that charges, then loses the first answer for every key.
     const charged = new Map<string, number>();
-    provider.script = (charge, _reply, request) => {
+    bed.provider.script = (charge, _reply, request) => {
       if (charged.has(charge.key!)) return { result: true };
       charged.set(charge.key!, charge.body.invoice_id);
       request.raw.socket.destroy();
@@ -200,7 +176,7 @@ describe('a billing run', () => {
 
     expect(await pay(base)).toMatchObject({ attempted: 3, errored: 3, chargeRequests: 9 });
     for (const id of ids) {
-      const state = (await invoiceStates(db)).get(id)!;
+      const state = (await invoiceStates(bed.db)).get(id)!;
       expect(state).toMatchObject({ status: 'PENDING', attempts: 3, claimed_by: null });
       expect(state.charge_key).toMatch(UUID);
       expect(state.last_error).toMatch(/ECONNREFUSED/);
@@ -213,19 +189,19 @@ describe('a billing run', () => {
     const leasedKey = randomUUID();
     // Started first, so that the live lease is still live when the run begins.
     const { base } = await app();
-    await db.query(
+    await bed.db.query(
       `UPDATE invoices SET claimed_by = 'dead-run', last_attempt_at = now() - interval '1 minute',
          charge_key = CASE id WHEN $1 THEN $3::uuid ELSE $4::uuid END,
          claimed_until = CASE id WHEN $1 THEN now() - interval '1 second' ELSE now() + interval '1500 ms' END
        WHERE id IN ($1, $2)`,
       [expired, leased, expiredKey, leasedKey],
     );
-    const { rows } = await db.query<{ ends: number }>(
+    const { rows } = await bed.db.query<{ ends: number }>(
       'SELECT extract(epoch FROM claimed_until) * 1000 AS ends FROM invoices WHERE id = $1',
       [leased],
     );
     let leasedChargedAt = 0;
-    provider.script = (charge) => {
+    bed.provider.script = (charge) => {
       if (charge.body.invoice_id === leased) leasedChargedAt = Date.now();
       return { result: true };
     };
@@ -233,9 +209,9 @@ describe('a billing run', () => {
     const summary = await pay(base);
     expect(summary).toMatchObject({ attempted: 3, paid: 3, resumed: 2 });
     expect(leasedChargedAt).toBeGreaterThanOrEqual(Number(rows[0]!.ends));
-    expect(provider.chargesFor(expired!).map((charge) => charge.key)).toEqual([expiredKey]);
-    expect(provider.chargesFor(leased!).map((charge) => charge.key)).toEqual([leasedKey]);
-    expect(provider.chargesFor(fresh!)[0]!.key).not.toMatch(new RegExp(`${expiredKey}|${leasedKey}`));
+    expect(bed.provider.chargesFor(expired!).map((charge) => charge.key)).toEqual([expiredKey]);
+    expect(bed.provider.chargesFor(leased!).map((charge) => charge.key)).toEqual([leasedKey]);
+    expect(bed.provider.chargesFor(fresh!)[0]!.key).not.toMatch(new RegExp(`${expiredKey}|${leasedKey}`));
   });
 
   it('shares the work of concurrent runs on several app instances: each invoice is tried once', async () => {
@@ -247,8 +223,8 @@ describe('a billing run', () => {
     // however late its request arrives on a loaded machine.
     let allBusy!: () => void;
     const allThreeCharging = new Promise<void>((resolve) => (allBusy = resolve));
-    provider.script = async () => {
-      if (provider.received.length >= 12) allBusy();
+    bed.provider.script = async () => {
+      if (bed.provider.received.length >= 12) allBusy();
       await allThreeCharging;
       return { result: true };
     };
@@ -256,26 +232,26 @@ describe('a billing run', () => {
     const summaries = await Promise.all(instances.map(({ base }) => pay(base)));
     expect(summaries.map((s) => s.attempted).reduce((a, b) => Number(a) + Number(b), 0)).toBe(120);
     for (const summary of summaries) expect(summary.attempted).toBeGreaterThan(0);
-    expect(provider.received.map((charge) => charge.body.invoice_id).sort((a, b) => a - b)).toEqual(ids);
+    expect(bed.provider.received.map((charge) => charge.body.invoice_id).sort((a, b) => a - b)).toEqual(ids);
   });
 
   it('stops taking invoices when the app shuts down, and answers with what it did', async () => {
     await someInvoices(100);
     const { app: instance, base } = await app({ BILLING_CONCURRENCY: '2' });
-    apps.pop();
-    provider.script = async () => {
+    bed.apps.pop();
+    bed.provider.script = async () => {
       await sleep(50);
       return { result: true };
     };
 
     const answer = pay(base);
-    await expect.poll(() => provider.received.length, { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => bed.provider.received.length, { timeout: 30_000 }).toBeGreaterThan(0);
     await instance.close();
     const summary = await answer;
     expect(summary.complete).toBe(false);
     expect(summary.paid).toBeGreaterThan(0);
     expect(summary.paid).toBeLessThan(100);
-    const { rows } = await db.query(`SELECT status, count(*)::int AS n, count(claimed_by)::int AS claimed
+    const { rows } = await bed.db.query(`SELECT status, count(*)::int AS n, count(claimed_by)::int AS claimed
                                      FROM invoices GROUP BY status ORDER BY status`);
     expect(rows).toEqual([
       { status: 'PAID', n: summary.paid, claimed: 0 },
@@ -290,7 +266,7 @@ describe('a billing run', () => {
     // when the database fails, however slowly it got there.
     let tableGone!: () => void;
     const away = new Promise<void>((resolve) => (tableGone = resolve));
-    provider.script = async () => {
+    bed.provider.script = async () => {
       await away;
       return { result: true };
     };
@@ -299,24 +275,24 @@ describe('a billing run', () => {
       method: 'POST',
       headers: auth,
     });
-    await expect.poll(() => provider.received.length, { timeout: 30_000 }).toBeGreaterThan(0);
-    await db.query('ALTER TABLE invoices RENAME TO invoices_away');
+    await expect.poll(() => bed.provider.received.length, { timeout: 30_000 }).toBeGreaterThan(0);
+    await bed.db.query('ALTER TABLE invoices RENAME TO invoices_away');
     tableGone();
     const response = await answer;
-    await db.query('ALTER TABLE invoices_away RENAME TO invoices');
+    await bed.db.query('ALTER TABLE invoices_away RENAME TO invoices');
     expect(response.status).toBe(503);
     expect(((await response.json()) as { error: string }).error).toMatch(
       /Billing run stopped: .*invoices.* run it again/,
     );
 
-    const charged = new Set(provider.received.map((charge) => charge.body.invoice_id));
+    const charged = new Set(bed.provider.received.map((charge) => charge.body.invoice_id));
     expect(charged.size).toBeGreaterThan(0);
     expect(charged.size).toBeLessThan(40);
     // The leases of the failed run have to run out before another run may take its invoices.
-    await db.query('UPDATE invoices SET claimed_until = now() WHERE claimed_until IS NOT NULL');
+    await bed.db.query('UPDATE invoices SET claimed_until = now() WHERE claimed_until IS NOT NULL');
     await pay(base);
-    expect([...(await invoiceStates(db)).values()].every((state) => state.status === 'PAID')).toBe(true);
-    for (const id of ids) expect(new Set(provider.chargesFor(id).map((charge) => charge.key)).size).toBe(1);
+    expect([...(await invoiceStates(bed.db)).values()].every((state) => state.status === 'PAID')).toBe(true);
+    for (const id of ids) expect(new Set(bed.provider.chargesFor(id).map((charge) => charge.key)).size).toBe(1);
   });
 
   it('counts runs, invoices and charge requests in /metrics', async () => {

@@ -1,5 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type pg from 'pg';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { createTestDatabase } from '@billing/devkit/vitest';
 import { applyMigrations, type ServiceApp } from '@billing/service-kit';
 import { buildApp, migrationsDir } from '../src/app.js';
 import { loadInvoiceConfig } from '../src/config.js';
@@ -134,4 +136,41 @@ export async function invoiceStates(db: pg.Pool) {
     claimed_by: string | null;
   }>('SELECT id, status, attempts, last_error, charge_key, claimed_by FROM invoices ORDER BY id');
   return new Map(rows.map((row) => [row.id, row]));
+}
+
+/** A test file's billing set-up: a database of its own, a pool on it, a scripted provider, the apps it started. */
+export interface BillingTestBed {
+  databaseUrl: string;
+  db: pg.Pool;
+  provider: ScriptedProvider;
+  /** Apps started by a test, closed after it. */
+  readonly apps: ServiceApp[];
+}
+
+/**
+ * Sets up a BillingTestBed for the calling test file: a migrated database and a provider that
+ * answers as `script()` says, reset before each test (no requests recorded, the script back to
+ * its default); after each test its apps are closed and the tables emptied.
+ */
+export function billingTestBed(label: string, script: () => Script = () => () => ({ result: true })): BillingTestBed {
+  const bed = { apps: [] as ServiceApp[] } as BillingTestBed;
+  beforeAll(async () => {
+    bed.databaseUrl = await createTestDatabase(label);
+    await migrate(bed.databaseUrl);
+    bed.db = new pg.Pool({ connectionString: bed.databaseUrl });
+    bed.provider = await ScriptedProvider.start(script());
+  });
+  afterAll(async () => {
+    await bed.db.end();
+    await bed.provider.close();
+  });
+  beforeEach(() => {
+    bed.provider.received.length = 0;
+    bed.provider.script = script();
+  });
+  afterEach(async () => {
+    await Promise.all(bed.apps.splice(0).map((app) => app.close()));
+    await bed.db.query('TRUNCATE invoices, customers, billing_runs RESTART IDENTITY');
+  });
+  return bed;
 }

@@ -2,6 +2,17 @@ import type { BrokenCase } from './broken-case.js';
 
 const APP = 'Deployment invoices/invoice-app';
 
+const POLICY = `
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: { name: team-services }
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules: [{ apiGroups: [''], apiVersions: ['*'], operations: [CREATE], resources: [services] }]
+  validations: [{ expression: '!has(object.spec.externalIPs)', message: no externalIPs }]
+`;
+
 export const schemaCases: BrokenCase[] = [
   {
     check: 'schema',
@@ -35,10 +46,22 @@ export const schemaCases: BrokenCase[] = [
   },
   {
     check: 'schema',
+    title: 'an unknown field in a kind only 1.32 serves (checked against the 1.32 schema)',
+    breakIt: (p) => p.add(POLICY.replace('failurePolicy: Fail', 'failurePolicy: Fail\n  validation: []')),
+    expect: /ValidatingAdmissionPolicy team-services spec: unknown field "spec\.validation"/,
+  },
+  {
+    check: 'schema',
+    title: 'a wrong type in a kind only 1.32 serves',
+    breakIt: (p) => p.add(POLICY.replace('message: no externalIPs', 'message: 42')),
+    expect: /ValidatingAdmissionPolicy team-services .*spec\.validations\[0\]\.message: wrong type, must be string/,
+  },
+  {
+    check: 'schema',
     title: 'an apiVersion 1.27 does not serve',
     breakIt: (p) => p.set('PodDisruptionBudget invoices/invoice-app', 'apiVersion', 'policy/v1beta1'),
     expect:
-      /policy\/v1beta1 PodDisruptionBudget is not a kind Kubernetes 1\.27 serves \(1\.27 serves PodDisruptionBudget as policy\/v1\)/,
+      /policy\/v1beta1 PodDisruptionBudget is not a kind Kubernetes 1\.27 or 1\.32 serves \(1\.27 serves PodDisruptionBudget as policy\/v1\)/,
   },
   {
     check: 'schema',

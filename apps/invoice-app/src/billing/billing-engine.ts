@@ -3,7 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
 import type { BillingMetrics, InvoiceOutcome } from './billing-metrics.js';
-import { BillingRuns, newRunId, type RunRecord, type RunStatus, type RunTrigger } from './billing-runs.js';
+import {
+  BillingRuns,
+  newRunId,
+  type RunCounts,
+  type RunRecord,
+  type RunStatus,
+  type RunTrigger,
+} from './billing-runs.js';
 import { claimInvoices, msUntilForeignLeaseEnds, type ClaimedInvoice, type Settlement } from './invoice-claims.js';
 import type { ChargeResult, PaymentProviderClient } from './payment-provider-client.js';
 import { SettlementWriter } from './settlement-writer.js';
@@ -24,26 +31,13 @@ export interface BillingEngineOptions {
   readonly progressIntervalMs?: number;
 }
 
-/** The answer of POST /rest/v1/invoices/pay. */
-export interface BillingSummary {
+/** The answer of POST /rest/v1/invoices/pay: this run's share of the work. */
+export interface BillingSummary extends RunCounts {
   readonly runId: string;
   /** How the run ended: completed, interrupted (by shutdown) or failed. */
   status: Exclude<RunStatus, 'running'>;
   /** PENDING invoices when the run began (other runs may have taken some of them). */
   readonly total: number;
-  /** Invoices this run took and settled: the sum of the next four. */
-  attempted: number;
-  paid: number;
-  /** Declined by the provider; PENDING, tried again (with a new key) by the next run. */
-  declined: number;
-  /** Marked FAILED: unknown customer, currency mismatch, or refused by the provider. */
-  failed: number;
-  /** No definite answer (network, timeout, 5xx after retries); PENDING, same key next run. */
-  errored: number;
-  /** Of the attempted, how many resumed a charge whose outcome an earlier run never learned. */
-  resumed: number;
-  /** Charge requests sent, retries included. */
-  chargeRequests: number;
   /** False when shutdown stopped the run early; the rest is left for the next run. */
   complete: boolean;
   durationMs: number;

@@ -10,11 +10,14 @@ export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 /** The counts a run keeps as it goes. */
 export interface RunCounts {
-  /** Invoices the run took: settled ones plus those in flight. */
+  /** Invoices the run took: settled ones plus those in flight; once it ends, the sum of the next four. */
   attempted: number;
   paid: number;
+  /** Declined by the provider; PENDING, tried again (with a new key) by the next run. */
   declined: number;
+  /** Marked FAILED: unknown customer, currency mismatch, or refused by the provider. */
   failed: number;
+  /** No definite answer (network, timeout, 5xx after retries); PENDING, same key next run. */
   errored: number;
   /** Of the attempted, how many resumed a charge whose outcome an earlier run never learned. */
   resumed: number;
