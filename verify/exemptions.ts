@@ -1,22 +1,10 @@
 import type { K8sObject } from './kubernetes.js';
 import type { Manifest } from './manifest.js';
 import { namespaceOf } from './manifest.js';
+import { CREATED_AT_DEPLOY, IGNORE_CHECK_PREFIX } from '../charts/verify-annotations.js';
 
-/**
- * `ignore-check.verify.billing/<check>: <reason>` on an object waives that check for it, as
- * kube-linter's `ignore-check.kube-linter.io/<check>` does. The reason is required and every
- * waiver is listed in the report, so an auditor sees each one and why.
- */
-export const IGNORE_CHECK_PREFIX = 'ignore-check.verify.billing/';
-
-/**
- * `verify.billing/created-at-deploy: Secret/db-credentials, Secret/payments/provider-token` on an
- * object says that these objects are not in the manifests but exist by the time they are needed:
- * the bootstrap Job that creates them carries it, or (for what an operator or a secret store
- * provides) the workload that uses them. References to them are then not dangling, and the report
- * lists each one with the object that declared it. `Kind/name` is in the annotated object's namespace.
- */
-export const CREATED_AT_DEPLOY = 'verify.billing/created-at-deploy';
+// The annotation keys live with the constructs that write them (charts/verify-annotations.ts).
+export { CREATED_AT_DEPLOY, IGNORE_CHECK_PREFIX } from '../charts/verify-annotations.js';
 
 /** One waiver: which check, for which object, and why. */
 export interface Waiver {

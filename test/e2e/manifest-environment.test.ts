@@ -1,6 +1,5 @@
-import { readFile, readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { Manifests } from '../../charts/index.js';
 import { invoiceAppEnvironment, paymentProviderEnvironment, type Environment } from '@billing/devkit';
 
 // npm start must configure each service through exactly the variables its Kubernetes
@@ -19,9 +18,7 @@ interface Manifest {
 }
 
 async function loadDist(): Promise<Manifest[]> {
-  const files = (await readdir('dist')).filter((file) => file.endsWith('.yaml')).sort();
-  const texts = await Promise.all(files.map((file) => readFile(`dist/${file}`, 'utf8')));
-  return texts.flatMap((text) => parseAllDocuments(text).map((document) => document.toJS() as Manifest));
+  return Manifests.load(['dist']).objects as Manifest[];
 }
 
 /** Every variable the Deployment's container gets, with the ConfigMap values where there are any. */

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
-import { parseAllDocuments } from 'yaml';
+import { Manifests } from '../../charts/index.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -112,11 +112,7 @@ export interface K8sObject {
 
 /** Every object of every YAML file in a folder, in file and document order. */
 export function loadManifests(dir = join(repoRoot, 'dist')): K8sObject[] {
-  return readdirSync(dir)
-    .filter((file) => /\.ya?ml$/.test(file))
-    .sort()
-    .flatMap((file) => parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((doc) => doc.toJS() as unknown))
-    .filter((object): object is K8sObject => typeof object === 'object' && object !== null && 'kind' in object);
+  return Manifests.load([dir]).objects as K8sObject[];
 }
 
 interface EnvVar {
