@@ -1,4 +1,5 @@
 import { App, type AppProps, type IResolver, type ResolutionContext } from 'cdk8s';
+import { ConstructAnnotator } from './construct-annotator.js';
 
 /**
  * Makes each manifest look the way the API server stores it, so that a second
@@ -74,7 +75,13 @@ export function canonicalQuantity(quantity: string): string {
   return quantity;
 }
 
-/** A cdk8s App whose manifests pass through the ServerNormalizer. Tests and main.ts both use it. */
+/**
+ * A cdk8s App whose manifests pass through the ServerNormalizer and name their construct (see
+ * ConstructAnnotator). Tests and main.ts both use it.
+ */
 export function createPlatformApp(props: AppProps = {}): App {
-  return new App({ ...props, resolvers: [new ServerNormalizer(), ...(props.resolvers ?? [])] });
+  return new App({
+    ...props,
+    resolvers: [new ServerNormalizer(), new ConstructAnnotator(), ...(props.resolvers ?? [])],
+  });
 }

@@ -5,6 +5,7 @@ import { apiServerCases } from './cases/api-server.js';
 import { bestPracticeCases } from './cases/best-practice.js';
 import type { BrokenCase } from './cases/broken-case.js';
 import { exemptionCases } from './cases/exemptions.js';
+import { intentCases } from './cases/intent.js';
 import { podSecurityCases } from './cases/pod-security.js';
 import { rbacCases } from './cases/rbac.js';
 import { referenceCases } from './cases/references.js';
@@ -20,6 +21,7 @@ const CASES: BrokenCase[] = [
   ...rbacCases,
   ...exemptionCases,
   ...admissionPolicyCases,
+  ...intentCases,
 ];
 
 describe('the fixture platform', () => {
