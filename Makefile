@@ -25,8 +25,8 @@ synth: ## Write the Kubernetes manifests to dist/
 helm: ## Write the same manifests as a Helm chart to dist-helm/dev
 	npm run synth:helm
 
-images: ## Build the service images, tagged as the manifests name them
-	deploy/deploy.sh images
+images: ## Build the service images, tagged as the manifests name them (with buildx or a classic CLI)
+	deploy/image/build.sh
 
 load: ## Push the images where the cluster pulls from (kind or minikube registry, or yours)
 	deploy/deploy.sh load

@@ -610,7 +610,7 @@ function memorySection(results: BenchResults): string {
     `Resident set size (VmRSS, and VmHWM as the peak since start) of each service process, in MiB: after start, after`,
     `billing ${number(memory.invoices)} invoices (the scaling benchmark's largest run), and after listing all of them`,
     'through `GET /rest/v1/invoices` (streamed). The heap column is V8 heap in use after the listing, from `/metrics`.',
-    'Both run with the NODE_OPTIONS (V8 heap flags) that the manifests and the images give them.',
+    'Both run with the NODE_OPTIONS (V8 heap flags) that the manifests give them.',
     api
       ? `Baseline: the bare Fastify process of the API benchmark, ${fixed(api.bareMemory.rssMiB, 0)} MiB after its load (peak ${fixed(api.bareMemory.peakRssMiB, 0)}).`
       : '',

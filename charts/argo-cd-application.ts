@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { Application } from '../imports/argocd-application-argoproj.io.js';
 import type { ArgoCdProject } from './argo-cd-project.js';
-import { ARGO_CD_VERSION_WAIVER } from './argo-cd-project.js';
-import { DEFAULT_PART_OF, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from './labels.js';
+import { ARGO_CD_WAIVERS } from './argo-cd-project.js';
+import { objectLabels } from './labels.js';
 
 /** Properties of an ArgoCdApplication. */
 export interface ArgoCdApplicationProps {
@@ -45,12 +45,8 @@ export class ArgoCdApplication extends Construct {
       metadata: {
         name: props.name,
         namespace: props.argoNamespace ?? 'argocd',
-        labels: {
-          [NAME_LABEL]: props.name,
-          [PART_OF_LABEL]: props.partOf ?? DEFAULT_PART_OF,
-          [MANAGED_BY_LABEL]: 'cdk8s',
-        },
-        annotations: ARGO_CD_VERSION_WAIVER,
+        labels: objectLabels(props.name, props.partOf),
+        annotations: ARGO_CD_WAIVERS,
       },
       spec: {
         project: props.project.name,

@@ -1,6 +1,7 @@
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppProject } from '../imports/argocd-appproject-argoproj.io.js';
-import { DEFAULT_PART_OF, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from './labels.js';
+import { objectLabels } from './labels.js';
 import { waiver } from './verify-annotations.js';
 
 /** A kind, by API group (`''` for the core group) and name. */
@@ -27,11 +28,21 @@ export const TEAM_KINDS: GroupKind[] = [
   { group: 'policy', kind: 'PodDisruptionBudget' },
 ];
 
-/** Argo CD serves its kinds as v1alpha1 only: the one version there is. */
-export const ARGO_CD_VERSION_WAIVER = waiver(
-  'stable-api-version',
-  'Argo CD serves Application and AppProject only as argoproj.io/v1alpha1, its one and stable version.',
-);
+/** What verify cannot see from the manifests alone about Argo CD's own objects. */
+export const ARGO_CD_WAIVERS = {
+  ...waiver(
+    'stable-api-version',
+    'Argo CD serves Application and AppProject only as argoproj.io/v1alpha1, its one and stable version.',
+  ),
+  ...waiver('namespaces-created-first', "Argo CD's namespace is created when Argo CD is installed, before these."),
+};
+
+/** A cluster and a namespace an application may deploy to. */
+export interface Destination {
+  /** The cluster's API URL as registered in Argo CD. */
+  readonly server: string;
+  readonly namespace: string;
+}
 
 /** Properties of an ArgoCdProject. */
 export interface ArgoCdProjectProps {
@@ -39,10 +50,10 @@ export interface ArgoCdProjectProps {
   readonly name: string;
   /** Git repositories its applications may sync from. */
   readonly sourceRepos: string[];
-  /** Where its applications may deploy: a cluster's API URL and a namespace each. */
-  readonly destinations: { readonly server: string; readonly namespace: string }[];
-  /** Cluster-scoped kinds its applications may create. @default none */
-  readonly clusterKinds?: GroupKind[];
+  /** Where its applications may deploy: a cluster's API URL and a namespace each (or a function, called at synthesis). */
+  readonly destinations: Destination[] | (() => Destination[]);
+  /** Cluster-scoped kinds its applications may create (or a function, called at synthesis). @default none */
+  readonly clusterKinds?: GroupKind[] | (() => GroupKind[]);
   /** Namespaced kinds its applications may create. @default TEAM_KINDS */
   readonly namespacedKinds?: GroupKind[] | 'all';
   /** One line on whose project it is. @default none */
@@ -65,31 +76,40 @@ export class ArgoCdProject extends Construct {
 
   constructor(scope: Construct, id: string, props: ArgoCdProjectProps) {
     super(scope, id);
-    if (props.destinations.length === 0 || props.sourceRepos.length === 0) {
-      throw new Error(`Project ${props.name} needs at least one destination and one source repository.`);
+    if (props.sourceRepos.length === 0) {
+      throw new Error(`Project ${props.name} needs at least one source repository.`);
     }
-    if (props.destinations.some((destination) => destination.namespace === '*')) {
-      throw new Error(`Project ${props.name} names the namespace '*'. List each namespace its applications deploy to.`);
-    }
+    const destinations = () => {
+      const list = typeof props.destinations === 'function' ? props.destinations() : props.destinations;
+      if (list.length === 0) throw new Error(`Project ${props.name} needs at least one destination.`);
+      if (list.some((destination) => destination.namespace === '*')) {
+        throw new Error(
+          `Project ${props.name} names the namespace '*'. List each namespace its applications deploy to.`,
+        );
+      }
+      return list.map((destination) => ({ ...destination }));
+    };
+    const clusterKinds = () =>
+      (typeof props.clusterKinds === 'function' ? props.clusterKinds() : (props.clusterKinds ?? [])).map((kind) => ({
+        ...kind,
+      }));
+    // Checked now when given as lists, at synthesis when given as functions.
+    if (typeof props.destinations !== 'function') destinations();
     this.name = props.name;
     const namespaced = props.namespacedKinds ?? TEAM_KINDS;
     this.project = new AppProject(this, 'Resource', {
       metadata: {
         name: props.name,
         namespace: props.argoNamespace ?? 'argocd',
-        labels: {
-          [NAME_LABEL]: props.name,
-          [PART_OF_LABEL]: props.partOf ?? DEFAULT_PART_OF,
-          [MANAGED_BY_LABEL]: 'cdk8s',
-        },
-        annotations: ARGO_CD_VERSION_WAIVER,
+        labels: objectLabels(props.name, props.partOf),
+        annotations: ARGO_CD_WAIVERS,
       },
       spec: {
         description: props.description,
         sourceRepos: [...props.sourceRepos],
-        destinations: props.destinations.map((destination) => ({ ...destination })),
+        destinations: Lazy.any({ produce: destinations }),
         // An empty whitelist admits no cluster-scoped kind; leaving it out would too, but says less.
-        clusterResourceWhitelist: (props.clusterKinds ?? []).map((kind) => ({ ...kind })),
+        clusterResourceWhitelist: Lazy.any({ produce: clusterKinds }),
         namespaceResourceWhitelist:
           namespaced === 'all' ? [{ group: '*', kind: '*' }] : namespaced.map((kind) => ({ ...kind })),
       },

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheusrule-monitoring.coreos.com.js';
-import { DEFAULT_PART_OF, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from './labels.js';
+import { objectLabels } from './labels.js';
 
 /** One alerting rule, with what a person paged by it does first. */
 export interface AlertRule {
@@ -131,7 +131,7 @@ export class BillingAlerts extends Construct {
       metadata: {
         name,
         namespace: props.namespace,
-        labels: { [NAME_LABEL]: name, [PART_OF_LABEL]: props.partOf ?? DEFAULT_PART_OF, [MANAGED_BY_LABEL]: 'cdk8s' },
+        labels: objectLabels(name, props.partOf),
       },
       spec: {
         groups: [

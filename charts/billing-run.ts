@@ -1,124 +1,60 @@
-import type { Cron } from 'cdk8s';
-import { Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import type { Cron, Duration } from 'cdk8s';
+import type { Construct } from 'constructs';
 import type { SecretKeyRef } from './generated-secret.js';
-import { IMAGE_PULL_POLICY, PINNED_IMAGES, type Image } from './image.js';
-import { DEFAULT_PART_OF, selectorLabels, workloadLabels } from './labels.js';
-import { NetworkPeer, WorkloadNetworkPolicy, type INetworkEndpoint } from './network-policy.js';
-import {
-  addRuntimeDefaultSeccomp,
-  HELPER_USER_ID,
-  restrictedContainerSecurity,
-  restrictedPodSecurity,
-} from './pod-security.js';
+import type { Image } from './image.js';
 import type { Microservice } from './microservice.js';
-import { containerResources } from './resources.js';
+import { SERVICE_USER_ID } from './pod-security.js';
+import { CallClient, ScheduledCall } from './scheduled-call.js';
 
-const RUN_AS = { user: HELPER_USER_ID };
+/** The billing CLI in the invoice-app image (WORKDIR /app): starts a run and follows it to its end. */
+export const BILLING_CLI = ['node', 'apps/invoice-app/build/cli/billing.js', 'pay', '--follow'];
 
 /** Properties of a BillingRun. */
 export interface BillingRunProps {
   /** The namespace it runs in (the invoice service's). */
   readonly namespace: string;
-  /** The invoice service whose pay endpoint it calls. */
+  /** The invoice service whose billing runs it starts. */
   readonly invoiceApp: Microservice;
-  /** The Secret key with the bearer token the pay endpoint requires. */
+  /** The Secret key with the bearer token the billing API requires. */
   readonly token: SecretKeyRef;
   /** When it runs, in UTC. */
   readonly schedule: Cron;
   /** The CronJob's name. @default the construct id */
   readonly name?: string;
-  /** How long one pay call may take; the endpoint answers only when the run is finished. @default 30 minutes */
+  /** How long one run may take. @default 30 minutes */
   readonly timeout?: Duration;
-  /** A pinned image with curl. @default PINNED_IMAGES.curl */
+  /** The image with the billing CLI. @default the invoice-app's image, so that CLI and service are one build */
   readonly image?: Image;
   /** Value of `app.kubernetes.io/part-of`. @default 'billing' */
   readonly partOf?: string;
 }
 
 /**
- * A scheduled billing run: a CronJob that calls `POST /rest/v1/invoices/pay` with the
- * billing token and prints the run's summary. Runs never overlap (`Forbid`), and one that
- * starts late (the controller was down) still starts within six hours. Calling pay again is
- * safe, since each invoice is charged at most once, so curl retries transient failures.
+ * A scheduled billing run: the ScheduledCall preset that runs invoice-app's billing CLI
+ * (`pay --follow`) from the invoice-app image against the service's URL (BILLING_API_URL) with
+ * the billing token (BILLING_API_TOKEN). The CLI starts a run and follows it to its end, so
+ * the Job succeeds only when the run does. Starting another run is safe: each invoice is
+ * charged at most once.
  */
-export class BillingRun extends Construct implements INetworkEndpoint {
-  readonly name: string;
-  readonly cronJob: kplus.CronJob;
-  readonly networkPolicy: WorkloadNetworkPolicy;
-  readonly peer: NetworkPeer;
-
+export class BillingRun extends ScheduledCall {
   constructor(scope: Construct, id: string, props: BillingRunProps) {
-    super(scope, id);
-    this.name = props.name ?? id;
-    const labels = workloadLabels(this.name, 'billing-run', props.partOf ?? DEFAULT_PART_OF);
-    const timeout = props.timeout ?? Duration.minutes(30);
-    const token = kplus.Secret.fromSecretName(this, 'Token', props.token.secret);
-
-    // First, so that pods never start before the rules that let them work.
-    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
-      name: this.name,
-      namespace: props.namespace,
-      podLabels: selectorLabels(this.name),
-    });
-    this.peer = NetworkPeer.pods(props.namespace, selectorLabels(this.name));
-
-    this.cronJob = new kplus.CronJob(this, 'CronJob', {
-      metadata: { name: this.name, namespace: props.namespace, labels },
-      podMetadata: { labels },
+    super(scope, id, {
+      target: props.invoiceApp,
       schedule: props.schedule,
-      timeZone: 'Etc/UTC',
-      concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
-      startingDeadline: Duration.hours(6),
-      successfulJobsRetained: 3,
-      failedJobsRetained: 3,
-      backoffLimit: 2,
-      activeDeadline: Duration.minutes(timeout.toMinutes() + 15),
-      // Its own account rather than the namespace's default, and no token: it never calls the API.
-      serviceAccount: new kplus.ServiceAccount(this, 'ServiceAccount', {
-        metadata: { name: this.name, namespace: props.namespace, labels },
-        automountToken: false,
+      token: props.token,
+      namespace: props.namespace,
+      name: props.name,
+      timeout: props.timeout,
+      component: 'billing-run',
+      partOf: props.partOf,
+      client: CallClient.command({
+        image: props.image ?? props.invoiceApp.image,
+        command: BILLING_CLI,
+        urlVariable: 'BILLING_API_URL',
+        tokenVariable: 'BILLING_API_TOKEN',
+        user: SERVICE_USER_ID,
+        resources: { cpuRequestMillis: 50, cpuLimitMillis: 200, memoryRequestMebibytes: 64, memoryLimitMebibytes: 128 },
       }),
-      automountServiceAccountToken: false,
-      securityContext: restrictedPodSecurity(RUN_AS),
-      containers: [
-        {
-          name: 'pay',
-          image: (props.image ?? PINNED_IMAGES.curl).reference,
-          imagePullPolicy: IMAGE_PULL_POLICY,
-          command: ['curl'],
-          args: [
-            '--fail-with-body',
-            '--silent',
-            '--show-error',
-            '--max-time',
-            String(timeout.toSeconds()),
-            '--retry',
-            '5',
-            '--retry-delay',
-            '10',
-            '--retry-connrefused',
-            '--request',
-            'POST',
-            // Kubernetes expands $(VAR) from the container's environment; no shell is involved.
-            '--header',
-            'Authorization: Bearer $(BILLING_API_TOKEN)',
-            `${props.invoiceApp.url}/rest/v1/invoices/pay`,
-          ],
-          envVariables: { BILLING_API_TOKEN: kplus.EnvValue.fromSecretValue({ secret: token, key: props.token.key }) },
-          resources: containerResources(undefined, {
-            cpuRequestMillis: 10,
-            cpuLimitMillis: 100,
-            memoryRequestMebibytes: 16,
-            memoryLimitMebibytes: 64,
-          }),
-          securityContext: restrictedContainerSecurity(RUN_AS),
-        },
-      ],
     });
-    addRuntimeDefaultSeccomp(this.cronJob);
-
-    props.invoiceApp.allowFrom(this);
   }
 }

@@ -104,6 +104,11 @@ export class GeneratedSecret extends Construct {
     this.keys = props.keys;
   }
 
+  /** Copies the Secret into another namespace too (same values), e.g. a caller's that sends the token. */
+  shareWith(namespace: string): void {
+    if (!this.namespaces.includes(namespace)) this.namespaces.push(namespace);
+  }
+
   /** A reference to one of this Secret's keys. */
   ref(key: string): SecretKeyRef {
     if (!(key in this.keys)) {

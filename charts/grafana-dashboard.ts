@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DEFAULT_PART_OF, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from './labels.js';
+import { objectLabels } from './labels.js';
 
 /** The label the Grafana helm chart's dashboard sidecar looks for (its `sidecar.dashboards.label`). */
 export const GRAFANA_DASHBOARD_LABEL = 'grafana_dashboard';
@@ -75,12 +75,7 @@ export class GrafanaDashboard extends Construct {
       metadata: {
         name,
         namespace: props.namespace,
-        labels: {
-          [NAME_LABEL]: name,
-          [PART_OF_LABEL]: props.partOf ?? DEFAULT_PART_OF,
-          [MANAGED_BY_LABEL]: 'cdk8s',
-          [GRAFANA_DASHBOARD_LABEL]: '1',
-        },
+        labels: { ...objectLabels(name, props.partOf), [GRAFANA_DASHBOARD_LABEL]: '1' },
       },
       data: { [`${props.uid}.json`]: JSON.stringify(this.dashboard, null, 2) },
     });

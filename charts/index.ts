@@ -1,10 +1,5 @@
 // The platform library: every construct a platform team reuses or extends, from one entry.
-export {
-  BillingPlatform,
-  PLATFORM_NAMESPACE,
-  type BillingPlatformProps,
-  type ServiceSettings,
-} from './billing-platform.js';
+export { BillingPlatform, MEASURED_RESOURCES, type BillingPlatformProps } from './billing-platform.js';
 export {
   AdmissionPolicy,
   type AdmissionCheck,
@@ -13,7 +8,8 @@ export {
   type AdmissionPolicyProps,
   type AdmissionResources,
 } from './admission-policy.js';
-export { BillingRun, type BillingRunProps } from './billing-run.js';
+export { BILLING_CLI, BillingRun, type BillingRunProps } from './billing-run.js';
+export { checkCidr, cidrContains, cidrWithin, parseCidr, type Cidr } from './cidr.js';
 export {
   ExternalDatabase,
   urlSecrets,
@@ -29,18 +25,33 @@ export {
   type SecretKeyRef,
   type SecretRecipe,
 } from './generated-secret.js';
+export { HardenedPod, type HardenedPodProps } from './hardened-pod.js';
 export { Image, IMAGE_PULL_POLICY, ImageRegistry, PINNED_IMAGES } from './image.js';
 export { DEFAULT_PART_OF, selectorLabels, workloadLabels } from './labels.js';
 export { Microservice, type MicroserviceProps, type ReplicaRange } from './microservice.js';
 export {
   allowConnection,
-  checkCidr,
+  declaredConnections,
   NetworkPeer,
   NetworkPolicyPort,
   WorkloadNetworkPolicy,
+  type DeclaredConnection,
   type INetworkEndpoint,
+  type NetworkRule,
   type WorkloadNetworkPolicyProps,
 } from './network-policy.js';
+export { NODE_OPTIONS } from './node-options.js';
+export {
+  Platform,
+  PLATFORM_NAMESPACE,
+  type ConnectOptions,
+  type PlatformProps,
+  type PlatformScheduledCallProps,
+  type ServiceProps,
+  type ServiceSettings,
+  type ServiceToken,
+  type TeamOptions,
+} from './platform.js';
 export {
   addRuntimeDefaultSeccomp,
   HELPER_USER_ID,
@@ -53,16 +64,38 @@ export {
 } from './pod-security.js';
 export { Postgres, type PostgresProps } from './postgres.js';
 export { PublicApi, type PublicApiProps, type PublicRoute } from './public-api.js';
+export { canonicalQuantity, parseQuantity } from './quantity.js';
 export { containerResources, type ResourceSizes } from './resources.js';
+export {
+  CallClient,
+  ScheduledCall,
+  type CommandClientOptions,
+  type IHttpTarget,
+  type ScheduledCallProps,
+} from './scheduled-call.js';
 export { SecretBootstrap, type SecretBootstrapProps } from './secret-bootstrap.js';
+export { looksLikeSecret } from './secret-names.js';
 export {
   SecureNamespace,
   type ContainerDefaults,
   type NamespaceQuota,
   type SecureNamespaceProps,
 } from './secure-namespace.js';
-export { canonicalQuantity, createPlatformApp, ServerNormalizer } from './server-normalizer.js';
+export { createPlatformApp, ServerNormalizer } from './server-normalizer.js';
+export {
+  buildEnvironment,
+  checkEnvironment,
+  ENVIRONMENTS,
+  synthesize,
+  VERSION,
+  type BuildOptions,
+  type Environment,
+  type EnvironmentName,
+  type PlatformExtension,
+  type SynthOptions,
+} from './synthesis.js';
 export { Team, TEAM_DEPLOYER_RULES, type TeamProps } from './team.js';
+export * from './testing.js';
 export {
   DEPLOYER_SERVICE_ACCOUNT,
   TEAM_ADMISSION_POLICIES,
@@ -72,7 +105,14 @@ export {
 export { ConstructAnnotator } from './construct-annotator.js';
 export { CONSTRUCT, CREATED_AT_DEPLOY, OWNED_BY, secretsCreatedAtDeploy, waiver } from './verify-annotations.js';
 export { ArgoCdApplication, type ArgoCdApplicationProps } from './argo-cd-application.js';
-export { ArgoCdProject, TEAM_KINDS, type ArgoCdProjectProps, type GroupKind } from './argo-cd-project.js';
+export {
+  ArgoCdProject,
+  TEAM_KINDS,
+  type ArgoCdProjectProps,
+  type Destination,
+  type GroupKind,
+} from './argo-cd-project.js';
+export { GitOps, type GitOpsEnvironment, type GitOpsProps } from './gitops.js';
 export { BillingAlerts, type AlertRule, type BillingAlertsProps } from './billing-alerts.js';
 export {
   CloudNativePgDatabase,

@@ -20,6 +20,11 @@ export function workloadLabels(name: string, component: string, partOf: string =
   };
 }
 
+/** The labels of an object that is not a workload (a custom resource, a policy, a route). */
+export function objectLabels(name: string, partOf: string = DEFAULT_PART_OF): Record<string, string> {
+  return { [NAME_LABEL]: name, [PART_OF_LABEL]: partOf, [MANAGED_BY_LABEL]: 'cdk8s' };
+}
+
 /** The label selector of a workload's pods. */
 export function selectorLabels(name: string): Record<string, string> {
   return { [NAME_LABEL]: name };

@@ -1,31 +1,27 @@
 import { createHash } from 'node:crypto';
-import { Duration, Size } from 'cdk8s';
+import { Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { IntOrString, KubePodDisruptionBudget } from '../imports/k8s.js';
-import { urlSecrets, type IDatabase } from './database.js';
+import { urlSecrets, type ComposedUrl, type IDatabase } from './database.js';
 import type { SecretKeyRef } from './generated-secret.js';
-import { IMAGE_PULL_POLICY, type Image } from './image.js';
+import { HardenedPod } from './hardened-pod.js';
+import type { Image } from './image.js';
 import { DEFAULT_PART_OF, NAME_LABEL, selectorLabels, workloadLabels } from './labels.js';
 import {
   allowConnection,
-  NetworkPeer,
   NetworkPolicyPort,
-  WorkloadNetworkPolicy,
+  type NetworkPeer,
   type INetworkEndpoint,
+  type WorkloadNetworkPolicy,
 } from './network-policy.js';
-import {
-  addRuntimeDefaultSeccomp,
-  restrictedContainerSecurity,
-  restrictedPodSecurity,
-  SERVICE_USER_ID,
-} from './pod-security.js';
+import { SERVICE_USER_ID } from './pod-security.js';
 import { containerResources, type ResourceSizes } from './resources.js';
+import { looksLikeSecret } from './secret-names.js';
 import { CREATED_AT_DEPLOY, secretsCreatedAtDeploy } from './verify-annotations.js';
 
 /** Variables the construct sets itself, from its own props. */
 const MANAGED_ENV = ['PORT', 'LOG_LEVEL', 'SHUTDOWN_TIMEOUT_MS', 'DATABASE_URL'];
-const SECRET_LIKE = /TOKEN|PASSWORD|SECRET|DATABASE_URL|CREDENTIAL|PRIVATE_KEY/;
 
 /** How many replicas the autoscaler keeps. */
 export interface ReplicaRange {
@@ -90,16 +86,22 @@ export class Microservice extends Construct implements INetworkEndpoint {
   readonly port: number;
   /** The URL other pods call it on. */
   readonly url: string;
+  /** Its image. */
+  readonly image: Image;
   readonly networkPolicy: WorkloadNetworkPolicy;
   readonly peer: NetworkPeer;
   readonly deployment: kplus.Deployment;
   readonly service: kplus.Service;
+  private readonly config: kplus.ConfigMap;
+  private readonly settings: Record<string, string> = {};
+  private readonly secretEnv = new Map<string, SecretKeyRef>();
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
     this.name = props.name ?? id;
     this.namespace = props.namespace;
     this.port = props.port;
+    this.image = props.image;
     this.url = `http://${this.name}.${this.namespace}.svc:${this.port}`;
     const labels = workloadLabels(this.name, props.component ?? 'api', props.partOf ?? DEFAULT_PART_OF);
     const metadata = { name: this.name, namespace: this.namespace, labels };
@@ -107,33 +109,21 @@ export class Microservice extends Construct implements INetworkEndpoint {
     const shutdownTimeout = props.shutdownTimeout ?? Duration.seconds(25);
     const drainDelay = props.drainDelay ?? Duration.seconds(5);
 
-    // First, so that pods never start before the rules that let them work.
-    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
+    const pod = new HardenedPod(this, 'Pod', {
       name: this.name,
       namespace: this.namespace,
-      podLabels: selectorLabels(this.name),
+      labels,
+      runAs: { user: props.runAsUser ?? SERVICE_USER_ID },
+      tmpSizeMebibytes: props.tmpSizeMebibytes,
     });
-    this.peer = NetworkPeer.pods(this.namespace, selectorLabels(this.name));
+    this.networkPolicy = pod.networkPolicy;
+    this.peer = pod.peer;
 
-    const settings = {
-      ...checkEnv(props.env ?? {}),
-      PORT: String(this.port),
-      LOG_LEVEL: props.logLevel ?? 'info',
-      SHUTDOWN_TIMEOUT_MS: String(shutdownTimeout.toMilliseconds()),
-    };
-    const config = new kplus.ConfigMap(this, 'Config', {
-      metadata: { ...metadata, name: `${this.name}-config` },
-      data: settings,
-    });
-    const secretEnv: Record<string, kplus.EnvValue> = {};
-    const url = props.database?.url;
-    const databaseEnv = url === undefined ? {} : 'template' in url ? url.parts : { DATABASE_URL: url };
-    for (const [variable, ref] of Object.entries({ ...props.secretEnv, ...databaseEnv })) {
-      const secret = kplus.Secret.fromSecretName(this, `Secret-${variable}`, ref.secret);
-      secretEnv[variable] = kplus.EnvValue.fromSecretValue({ secret, key: ref.key });
-    }
-    // After its parts: Kubernetes expands $(NAME) only from variables defined earlier.
-    if (url !== undefined && 'template' in url) secretEnv.DATABASE_URL = kplus.EnvValue.fromValue(url.template);
+    this.config = new kplus.ConfigMap(this, 'Config', { metadata: { ...metadata, name: `${this.name}-config` } });
+    for (const [variable, value] of Object.entries(props.env ?? {})) this.addEnv(variable, value);
+    this.setConfig('PORT', String(this.port));
+    this.setConfig('LOG_LEVEL', props.logLevel ?? 'info');
+    this.setConfig('SHUTDOWN_TIMEOUT_MS', String(shutdownTimeout.toMilliseconds()));
 
     const http = (path: string, period: number, failureThreshold: number) =>
       kplus.Probe.fromHttpGet(path, {
@@ -142,10 +132,10 @@ export class Microservice extends Construct implements INetworkEndpoint {
         timeoutSeconds: Duration.seconds(3),
         failureThreshold,
       });
-    const runAs = { user: props.runAsUser ?? SERVICE_USER_ID };
     const startupPeriod = 2;
 
     this.deployment = new kplus.Deployment(this, 'Deployment', {
+      ...pod.podProps,
       metadata: {
         ...metadata,
         annotations:
@@ -161,25 +151,20 @@ export class Microservice extends Construct implements INetworkEndpoint {
       podMetadata: {
         labels,
         // A changed ConfigMap rolls the pods; environment variables are read only at start.
-        annotations: { 'checksum/config': hash(settings) },
+        annotations: { 'checksum/config': Lazy.any({ produce: () => hash(this.settings) }) },
       },
       strategy: kplus.DeploymentStrategy.rollingUpdate({
         maxSurge: kplus.PercentOrAbsolute.absolute(1),
         maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
       }),
-      serviceAccount: new kplus.ServiceAccount(this, 'ServiceAccount', { metadata, automountToken: false }),
-      automountServiceAccountToken: false,
-      securityContext: restrictedPodSecurity(runAs),
       // preStop drain, then the kit's graceful shutdown, then a margin before SIGKILL.
       terminationGracePeriod: Duration.seconds(drainDelay.toSeconds() + shutdownTimeout.toSeconds() + 5),
       containers: [
-        {
+        pod.container({
           name: this.name,
           image: props.image.reference,
-          imagePullPolicy: IMAGE_PULL_POLICY,
           ports: [{ number: this.port, name: 'http' }],
-          envFrom: [kplus.Env.fromConfigMap(config)],
-          envVariables: secretEnv,
+          envFrom: [kplus.Env.fromConfigMap(this.config)],
           startup: http(
             '/rest/health',
             startupPeriod,
@@ -195,23 +180,16 @@ export class Microservice extends Construct implements INetworkEndpoint {
             memoryRequestMebibytes: 192,
             memoryLimitMebibytes: 256,
           }),
-          securityContext: restrictedContainerSecurity(runAs),
-          volumeMounts: [
-            {
-              path: '/tmp',
-              volume: kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', {
-                sizeLimit: Size.mebibytes(props.tmpSizeMebibytes ?? 64),
-              }),
-            },
-          ],
-        },
+        }),
       ],
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: selectorLabels(this.name) }));
-    addRuntimeDefaultSeccomp(this.deployment);
+    pod.harden(this.deployment);
     // Preferred, not required: a one-node dev cluster must still schedule every replica.
     this.deployment.scheduling.spread({ weight: 100, topology: kplus.Topology.HOSTNAME });
     this.deployment.scheduling.spread({ weight: 50, topology: kplus.Topology.ZONE });
+    for (const [variable, ref] of Object.entries(props.secretEnv ?? {})) this.addSecretEnv(variable, ref);
+    if (props.database) this.setDatabaseUrl(props.database.url);
 
     this.service = new kplus.Service(this, 'Service', {
       metadata,
@@ -240,6 +218,37 @@ export class Microservice extends Construct implements INetworkEndpoint {
     props.database?.allowClient(this);
   }
 
+  /**
+   * Adds a plain setting: it goes into the ConfigMap (and the checksum that rolls the pods).
+   * Names that look like secrets, and the ones the construct sets itself, are refused.
+   */
+  addEnv(variable: string, value: string): void {
+    if (MANAGED_ENV.includes(variable)) {
+      throw new Error(
+        `env.${variable} is set by the Microservice itself. Use its own prop (port, logLevel, shutdownTimeout, database).`,
+      );
+    }
+    if (looksLikeSecret(variable)) {
+      throw new Error(
+        `env.${variable} looks like a secret, and env ends up in dist/. Pass it through secretEnv (addSecretEnv) instead.`,
+      );
+    }
+    this.setConfig(variable, value);
+  }
+
+  /** Adds a setting read from a Secret's key (a `secretKeyRef`: the value never reaches dist/). */
+  addSecretEnv(variable: string, ref: SecretKeyRef): void {
+    if (MANAGED_ENV.includes(variable)) {
+      throw new Error(`secretEnv.${variable} is set by the Microservice itself. Use its own prop (database).`);
+    }
+    this.setSecretEnv(variable, ref);
+  }
+
+  /** The variables it reads, plain and from Secrets, by name: what a test or a check looks at. */
+  get environment(): { readonly plain: Record<string, string>; readonly secret: Record<string, SecretKeyRef> } {
+    return { plain: { ...this.settings }, secret: Object.fromEntries(this.secretEnv) };
+  }
+
   /** Lets a workload with a policy of its own call this service on its port (both policies get a rule). */
   allowFrom(client: INetworkEndpoint): void {
     allowConnection(client, this, NetworkPolicyPort.tcp(this.port));
@@ -248,6 +257,33 @@ export class Microservice extends Construct implements INetworkEndpoint {
   /** Lets pods this platform does not manage, e.g. the ingress controller, call this service on its port. */
   allowFromPeer(peer: NetworkPeer): void {
     this.networkPolicy.allowIngress(peer, NetworkPolicyPort.tcp(this.port));
+  }
+
+  private setConfig(variable: string, value: string): void {
+    this.checkUnset(variable);
+    this.settings[variable] = value;
+    this.config.addData(variable, value);
+  }
+
+  private setSecretEnv(variable: string, ref: SecretKeyRef): void {
+    this.checkUnset(variable);
+    this.secretEnv.set(variable, ref);
+    const secret = kplus.Secret.fromSecretName(this, `Secret-${variable}`, ref.secret);
+    this.deployment.containers[0]!.env.addVariable(variable, kplus.EnvValue.fromSecretValue({ secret, key: ref.key }));
+  }
+
+  private setDatabaseUrl(url: SecretKeyRef | ComposedUrl): void {
+    if (!('template' in url)) return this.setSecretEnv('DATABASE_URL', url);
+    for (const [variable, ref] of Object.entries(url.parts)) this.setSecretEnv(variable, ref);
+    // After its parts: Kubernetes expands $(NAME) only from variables defined earlier.
+    this.checkUnset('DATABASE_URL');
+    this.deployment.containers[0]!.env.addVariable('DATABASE_URL', kplus.EnvValue.fromValue(url.template));
+  }
+
+  private checkUnset(variable: string): void {
+    if (variable in this.settings || this.secretEnv.has(variable)) {
+      throw new Error(`${this.name}: ${variable} is already set. Set each variable once, in env or in secretEnv.`);
+    }
   }
 }
 
@@ -258,20 +294,6 @@ function checkReplicas(replicas: ReplicaRange): ReplicaRange {
     );
   }
   return replicas;
-}
-
-function checkEnv(env: Record<string, string>): Record<string, string> {
-  for (const name of Object.keys(env)) {
-    if (MANAGED_ENV.includes(name)) {
-      throw new Error(
-        `env.${name} is set by the Microservice itself. Use its own prop (port, logLevel, shutdownTimeout, database).`,
-      );
-    }
-    if (SECRET_LIKE.test(name)) {
-      throw new Error(`env.${name} looks like a secret, and env ends up in dist/. Pass it through secretEnv instead.`);
-    }
-  }
-  return env;
 }
 
 function hash(data: Record<string, string>): string {

@@ -1,11 +1,13 @@
 import { Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import {
   KubeNetworkPolicy,
   type NetworkPolicyPeer as PeerSpec,
   type NetworkPolicyPort as PortSpec,
 } from '../imports/k8s.js';
 import { IntOrString } from '../imports/k8s.js';
+import { checkCidr } from './cidr.js';
+import { NAME_LABEL } from './labels.js';
 
 /** A port that a rule opens. */
 export class NetworkPolicyPort {
@@ -37,7 +39,14 @@ export class NetworkPolicyPort {
 export class NetworkPeer {
   /** Pods with these labels in the named namespace. */
   static pods(namespace: string, labels: Record<string, string>): NetworkPeer {
-    return new NetworkPeer({
+    const names = Object.keys(labels);
+    const pods =
+      names.length === 1 && names[0] === NAME_LABEL
+        ? labels[NAME_LABEL]
+        : `{${Object.entries(labels)
+            .map(([key, value]) => `${key}=${value}`)
+            .join(', ')}}`;
+    return new NetworkPeer(`${namespace}/${pods}`, {
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
       podSelector: { matchLabels: labels },
     });
@@ -45,7 +54,7 @@ export class NetworkPeer {
 
   /** An address range outside the cluster, e.g. a managed database's subnet. */
   static cidr(cidr: string): NetworkPeer {
-    return new NetworkPeer({ ipBlock: { cidr: checkCidr(cidr) } });
+    return new NetworkPeer(`ipBlock ${cidr}`, { ipBlock: { cidr: checkCidr(cidr) } });
   }
 
   /** The cluster DNS (CoreDNS keeps the `k8s-app: kube-dns` label on kind, minikube and the clouds). */
@@ -53,11 +62,59 @@ export class NetworkPeer {
     return NetworkPeer.pods('kube-system', { 'k8s-app': 'kube-dns' });
   }
 
-  private constructor(private readonly spec: PeerSpec) {}
+  private constructor(
+    /**
+     * How `npm run verify`'s reachability model names the peer: `invoices/invoice-app` for a
+     * workload of ours, `ns/{labels}` for other pods, `ipBlock <cidr>` for addresses.
+     */
+    readonly id: string,
+    private readonly spec: PeerSpec,
+  ) {}
 
   toSpec(): PeerSpec {
     return this.spec;
   }
+}
+
+/** One connection the constructs declared: `from` may open connections to `to` on `port`. */
+export interface DeclaredConnection {
+  /** The client, as NetworkPeer.id names it, e.g. `invoices/invoice-app`. */
+  readonly from: string;
+  /** The server, named the same way. */
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP';
+}
+
+/**
+ * Every connection declared in the app of `scope` through the workloads' network policies
+ * (connect, allowFrom, databases, scheduled calls, the ingress controller), each once, sorted:
+ * the intent that the effective reachability of the manifests can be compared with.
+ */
+export function declaredConnections(scope: IConstruct): DeclaredConnection[] {
+  const found = new Map<string, DeclaredConnection>();
+  for (const policy of scope.node.root.node.findAll()) {
+    if (!(policy instanceof WorkloadNetworkPolicy)) continue;
+    for (const [from, to, rules] of [
+      [undefined, policy.peer.id, policy.ingressRules],
+      [policy.peer.id, undefined, policy.egressRules],
+    ] as const) {
+      for (const rule of rules) {
+        for (const port of rule.ports) {
+          const connection = {
+            from: from ?? rule.peer.id,
+            to: to ?? rule.peer.id,
+            port: port.port,
+            protocol: port.protocol,
+          };
+          found.set(JSON.stringify(connection), connection);
+        }
+      }
+    }
+  }
+  return [...found.values()].sort(
+    (a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.port - b.port,
+  );
 }
 
 /** Something whose pods have a policy of their own and that others can name as a peer. */
@@ -84,11 +141,14 @@ export interface WorkloadNetworkPolicyProps {
  * synthesis, so connections can be added from anywhere.
  */
 export class WorkloadNetworkPolicy extends Construct {
+  /** The pods it isolates, as a peer. */
+  readonly peer: NetworkPeer;
   private readonly ingress: Rule[] = [];
   private readonly egress: Rule[] = [];
 
   constructor(scope: Construct, id: string, props: WorkloadNetworkPolicyProps) {
     super(scope, id);
+    this.peer = NetworkPeer.pods(props.namespace, props.podLabels);
     new KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace },
       spec: {
@@ -110,6 +170,16 @@ export class WorkloadNetworkPolicy extends Construct {
   allowEgress(peer: NetworkPeer, ...ports: NetworkPolicyPort[]): void {
     addRule(this.egress, peer, ports);
   }
+
+  /** Who may connect to these pods, and on which ports. */
+  get ingressRules(): readonly NetworkRule[] {
+    return [...this.ingress];
+  }
+
+  /** Whom these pods may connect to, and on which ports. */
+  get egressRules(): readonly NetworkRule[] {
+    return [...this.egress];
+  }
 }
 
 /** Allows `from` to connect to `to` on `port`: an egress rule on one side, an ingress rule on the other. */
@@ -118,10 +188,13 @@ export function allowConnection(from: INetworkEndpoint, to: INetworkEndpoint, po
   to.networkPolicy.allowIngress(from.peer, port);
 }
 
-interface Rule {
+/** One allow rule: a peer and the ports. */
+export interface NetworkRule {
   readonly peer: NetworkPeer;
-  readonly ports: NetworkPolicyPort[];
+  readonly ports: readonly NetworkPolicyPort[];
 }
+
+type Rule = NetworkRule;
 
 function addRule(rules: Rule[], peer: NetworkPeer, ports: NetworkPolicyPort[]): void {
   if (ports.length === 0) {
@@ -136,30 +209,4 @@ function addRule(rules: Rule[], peer: NetworkPeer, ports: NetworkPolicyPort[]): 
 function renderRules(rules: Rule[], direction: 'from' | 'to') {
   if (rules.length === 0) return undefined;
   return rules.map((rule) => ({ [direction]: [rule.peer.toSpec()], ports: rule.ports.map((port) => port.toSpec()) }));
-}
-
-/** Checks an IPv4 CIDR and returns it, or throws an error that says how to fix it. */
-export function checkCidr(cidr: string): string {
-  const [address = '', mask, ...rest] = cidr.split('/');
-  const octets = address.split('.').map(Number);
-  const validAddress =
-    octets.length === 4 && address.split('.').every((part) => /^\d{1,3}$/.test(part)) && octets.every((o) => o <= 255);
-  if (!validAddress || rest.length > 0) {
-    throw new Error(`'${cidr}' is not an IPv4 CIDR. Write it as four octets and a mask, e.g. 10.0.0.0/16.`);
-  }
-  if (mask === undefined) {
-    throw new Error(`CIDR mask is missing. Did you mean ${address}/32?`);
-  }
-  const bits = Number(mask);
-  if (!/^\d{1,2}$/.test(mask) || bits > 32) {
-    throw new Error(`CIDR mask '/${mask}' is not valid. Use a number from 0 to 32, e.g. ${address}/32.`);
-  }
-  const value = octets.reduce((sum, octet) => sum * 256 + octet, 0);
-  const size = 2 ** (32 - bits);
-  const network = value - (value % size);
-  if (network !== value) {
-    const fixed = [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join('.');
-    throw new Error(`CIDR ${cidr} has host bits set. Did you mean ${fixed}/${bits}?`);
-  }
-  return cidr;
 }

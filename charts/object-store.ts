@@ -58,7 +58,7 @@ export class ObjectStore {
       },
       retention,
       props.endpoint,
-      [props.accessKeyId, props.secretAccessKey].flatMap((ref) => (ref ? [ref.secret] : [])),
+      [...new Set([props.accessKeyId, props.secretAccessKey].flatMap((ref) => (ref ? [ref.secret] : [])))],
     );
   }
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { PodMonitor } from '../imports/podmonitor-monitoring.coreos.com.js';
-import { DEFAULT_PART_OF, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from './labels.js';
+import { objectLabels } from './labels.js';
 
 /** Properties of a MetricsPodMonitor. */
 export interface MetricsPodMonitorProps {
@@ -34,11 +34,7 @@ export class MetricsPodMonitor extends Construct {
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        labels: {
-          [NAME_LABEL]: props.name,
-          [PART_OF_LABEL]: props.partOf ?? DEFAULT_PART_OF,
-          [MANAGED_BY_LABEL]: 'cdk8s',
-        },
+        labels: objectLabels(props.name, props.partOf),
       },
       spec: {
         selector: { matchLabels: props.podLabels },

@@ -4,7 +4,7 @@ import {
   ScheduledBackupSpecBackupOwnerReference,
   ScheduledBackupSpecMethod,
 } from '../imports/cnpg-scheduledbackup-postgresql.cnpg.io.js';
-import { DEFAULT_PART_OF, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from './labels.js';
+import { objectLabels } from './labels.js';
 
 /** Properties of a PostgresBackupSchedule. */
 export interface PostgresBackupScheduleProps {
@@ -41,7 +41,7 @@ export class PostgresBackupSchedule extends Construct {
       metadata: {
         name,
         namespace: props.cluster.namespace,
-        labels: { [NAME_LABEL]: name, [PART_OF_LABEL]: props.partOf ?? DEFAULT_PART_OF, [MANAGED_BY_LABEL]: 'cdk8s' },
+        labels: objectLabels(name, props.partOf),
       },
       spec: {
         cluster: { name: props.cluster.name },

@@ -5,10 +5,17 @@ import {
   ClusterSpecResourcesRequests,
 } from '../imports/cnpg-cluster-postgresql.cnpg.io.js';
 import { Image } from './image.js';
-import { DEFAULT_PART_OF, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from './labels.js';
-import { NetworkPeer, NetworkPolicyPort, WorkloadNetworkPolicy, type INetworkEndpoint } from './network-policy.js';
+import { DEFAULT_PART_OF, objectLabels, PART_OF_LABEL } from './labels.js';
+import {
+  allowConnection,
+  NetworkPeer,
+  NetworkPolicyPort,
+  WorkloadNetworkPolicy,
+  type INetworkEndpoint,
+} from './network-policy.js';
 import type { ObjectStore } from './object-store.js';
 import { PostgresBackupSchedule } from './postgres-backup-schedule.js';
+import { CREATED_AT_DEPLOY, secretsCreatedAtDeploy } from './verify-annotations.js';
 
 /** The label CloudNativePG puts on every pod of a cluster: its instances and the jobs that create them. */
 export const CNPG_CLUSTER_LABEL = 'cnpg.io/cluster';
@@ -19,7 +26,7 @@ export const CNPG_STATUS_PORT = 8000;
 /** The instance manager's Prometheus exporter. */
 export const CNPG_METRICS_PORT = 9187;
 /** The Kubernetes API server's ports: 443 behind the `kubernetes` Service, 6443 on most control planes. */
-const API_SERVER_PORTS = [NetworkPolicyPort.tcp(443), NetworkPolicyPort.tcp(6443)];
+export const API_SERVER_PORTS = [NetworkPolicyPort.tcp(443), NetworkPolicyPort.tcp(6443)];
 
 /** CPU and memory of each instance. */
 export interface PostgresInstanceResources {
@@ -135,7 +142,15 @@ export class PostgresCluster extends Construct implements INetworkEndpoint {
       metadata: {
         name: this.name,
         namespace: this.namespace,
-        labels: { [NAME_LABEL]: this.name, [PART_OF_LABEL]: partOf, [MANAGED_BY_LABEL]: 'cdk8s' },
+        labels: objectLabels(this.name, partOf),
+        // The object store's keys come from whoever owns the bucket, not from dist/.
+        annotations: props.backup?.secrets.length
+          ? {
+              [CREATED_AT_DEPLOY]: secretsCreatedAtDeploy(
+                props.backup.secrets.map((name) => ({ namespace: this.namespace, name })),
+              ),
+            }
+          : undefined,
       },
       spec: {
         instances,
@@ -200,8 +215,7 @@ export class PostgresCluster extends Construct implements INetworkEndpoint {
 
   /** Lets `client` (a pooler or a service) connect to Postgres on the instances. */
   allowClient(client: INetworkEndpoint): void {
-    client.networkPolicy.allowEgress(this.peer, NetworkPolicyPort.tcp(POSTGRES_PORT));
-    this.networkPolicy.allowIngress(client.peer, NetworkPolicyPort.tcp(POSTGRES_PORT));
+    allowConnection(client, this, NetworkPolicyPort.tcp(POSTGRES_PORT));
   }
 
   /** Lets `scraper` (Prometheus) read the instances' metrics. */

@@ -7,15 +7,20 @@ import {
   PoolerSpecType,
 } from '../imports/cnpg-pooler-postgresql.cnpg.io.js';
 import type { ComposedUrl, IDatabase } from './database.js';
-import { DEFAULT_PART_OF, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from './labels.js';
-import { NetworkPeer, NetworkPolicyPort, WorkloadNetworkPolicy, type INetworkEndpoint } from './network-policy.js';
-import { POSTGRES_PORT, type PostgresCluster } from './postgres-cluster.js';
+import { DEFAULT_PART_OF, objectLabels, PART_OF_LABEL } from './labels.js';
+import {
+  allowConnection,
+  NetworkPeer,
+  NetworkPolicyPort,
+  WorkloadNetworkPolicy,
+  type INetworkEndpoint,
+} from './network-policy.js';
+import { API_SERVER_PORTS, POSTGRES_PORT, type PostgresCluster } from './postgres-cluster.js';
 
 /** The label CloudNativePG puts on a pooler's pods. */
 export const CNPG_POOLER_LABEL = 'cnpg.io/poolerName';
 /** PgBouncer's Prometheus exporter on each pooler pod. */
 export const PGBOUNCER_METRICS_PORT = 9127;
-const API_SERVER_PORTS = [NetworkPolicyPort.tcp(443), NetworkPolicyPort.tcp(6443)];
 
 /**
  * Startup parameters node-postgres sends that PgBouncer cannot pass on; it refuses a client
@@ -120,11 +125,7 @@ export class PostgresPooler extends Construct implements IDatabase, INetworkEndp
       metadata: {
         name: this.name,
         namespace: this.namespace,
-        labels: {
-          [NAME_LABEL]: this.name,
-          [PART_OF_LABEL]: props.partOf ?? DEFAULT_PART_OF,
-          [MANAGED_BY_LABEL]: 'cdk8s',
-        },
+        labels: objectLabels(this.name, props.partOf),
       },
       spec: {
         cluster: { name: cluster.name },
@@ -176,8 +177,7 @@ export class PostgresPooler extends Construct implements IDatabase, INetworkEndp
   }
 
   allowClient(client: INetworkEndpoint): void {
-    client.networkPolicy.allowEgress(this.peer, NetworkPolicyPort.tcp(POSTGRES_PORT));
-    this.networkPolicy.allowIngress(client.peer, NetworkPolicyPort.tcp(POSTGRES_PORT));
+    allowConnection(client, this, NetworkPolicyPort.tcp(POSTGRES_PORT));
   }
 
   /** Lets `scraper` (Prometheus) read PgBouncer's metrics. */

@@ -3,21 +3,17 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { IDatabase } from './database.js';
 import { GeneratedSecret, SecretValue, type SecretKeyRef } from './generated-secret.js';
-import { IMAGE_PULL_POLICY, PINNED_IMAGES, type Image } from './image.js';
+import { HardenedPod } from './hardened-pod.js';
+import { PINNED_IMAGES, type Image } from './image.js';
 import { DEFAULT_PART_OF, NAME_LABEL, selectorLabels, workloadLabels } from './labels.js';
 import {
   allowConnection,
-  NetworkPeer,
   NetworkPolicyPort,
-  WorkloadNetworkPolicy,
   type INetworkEndpoint,
+  type NetworkPeer,
+  type WorkloadNetworkPolicy,
 } from './network-policy.js';
-import {
-  addRuntimeDefaultSeccomp,
-  POSTGRES_USER_ID,
-  restrictedContainerSecurity,
-  restrictedPodSecurity,
-} from './pod-security.js';
+import { POSTGRES_USER_ID } from './pod-security.js';
 import { containerResources, type ResourceSizes } from './resources.js';
 
 const PORT = 5432;
@@ -73,13 +69,14 @@ export class Postgres extends Construct implements IDatabase, INetworkEndpoint {
     const labels = workloadLabels(this.name, 'database', props.partOf ?? DEFAULT_PART_OF);
     const metadata = { name: this.name, namespace: this.namespace, labels };
 
-    // First, so that pods never start before the rules that let them work.
-    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
+    const pod = new HardenedPod(this, 'Pod', {
       name: this.name,
       namespace: this.namespace,
-      podLabels: selectorLabels(this.name),
+      labels,
+      runAs: { user: POSTGRES_USER_ID },
     });
-    this.peer = NetworkPeer.pods(this.namespace, selectorLabels(this.name));
+    this.networkPolicy = pod.networkPolicy;
+    this.peer = pod.peer;
 
     this.credentials = new GeneratedSecret(this, 'Credentials', {
       name: `${this.name}-credentials`,
@@ -108,8 +105,6 @@ export class Postgres extends Construct implements IDatabase, INetworkEndpoint {
       ['/bin/sh', '-c', `pg_isready -h 127.0.0.1 -p ${PORT} -U "$POSTGRES_USER" -d "$POSTGRES_DB"`],
       { periodSeconds: Duration.seconds(5), timeoutSeconds: Duration.seconds(3), failureThreshold: 3 },
     );
-    const runAs = { user: POSTGRES_USER_ID };
-    const emptyDir = (name: string) => kplus.Volume.fromEmptyDir(this, name, name);
 
     // A claim of its own rather than volumeClaimTemplates: the server fills defaults into the
     // templates, which kubectl then sees as a change on every apply. One instance, one claim;
@@ -121,21 +116,17 @@ export class Postgres extends Construct implements IDatabase, INetworkEndpoint {
       storageClassName: props.storageClassName,
     });
     this.statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {
+      ...pod.podProps,
       metadata,
       select: false,
       service,
       // A single instance: it is a development database.
       replicas: 1,
-      podMetadata: { labels },
-      serviceAccount: new kplus.ServiceAccount(this, 'ServiceAccount', { metadata, automountToken: false }),
-      automountServiceAccountToken: false,
-      securityContext: restrictedPodSecurity(runAs),
       terminationGracePeriod: Duration.seconds(60),
       containers: [
-        {
+        pod.container({
           name: 'postgres',
           image: (props.image ?? PINNED_IMAGES.postgres).reference,
-          imagePullPolicy: IMAGE_PULL_POLICY,
           ports: [{ number: PORT, name: 'postgres' }],
           envVariables: {
             POSTGRES_USER: fromSecret('POSTGRES_USER'),
@@ -167,17 +158,15 @@ export class Postgres extends Construct implements IDatabase, INetworkEndpoint {
             memoryRequestMebibytes: 256,
             memoryLimitMebibytes: 512,
           }),
-          securityContext: restrictedContainerSecurity(runAs),
           volumeMounts: [
             { path: DATA_DIR, volume: kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', data) },
-            { path: '/var/run/postgresql', volume: emptyDir('run') },
-            { path: '/tmp', volume: emptyDir('tmp') },
+            { path: '/var/run/postgresql', volume: kplus.Volume.fromEmptyDir(this, 'run', 'run') },
           ],
-        },
+        }),
       ],
     });
     this.statefulSet.select(kplus.LabelSelector.of({ labels: selectorLabels(this.name) }));
-    addRuntimeDefaultSeccomp(this.statefulSet);
+    pod.harden(this.statefulSet);
   }
 
   allowClient(client: INetworkEndpoint): void {

@@ -4,7 +4,7 @@ import {
   GatewaySpecListenersAllowedRoutesNamespacesFrom,
   GatewaySpecListenersTlsMode,
 } from '../imports/gateway-gateway.networking.k8s.io.js';
-import { DEFAULT_PART_OF, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from './labels.js';
+import { objectLabels } from './labels.js';
 import type { NetworkPeer } from './network-policy.js';
 import { TlsCertificate, type CertificateIssuer } from './tls-certificate.js';
 
@@ -64,11 +64,7 @@ export class PublicGateway extends Construct {
       metadata: {
         name: this.name,
         namespace: this.namespace,
-        labels: {
-          [NAME_LABEL]: this.name,
-          [PART_OF_LABEL]: props.partOf ?? DEFAULT_PART_OF,
-          [MANAGED_BY_LABEL]: 'cdk8s',
-        },
+        labels: objectLabels(this.name, props.partOf),
       },
       spec: {
         gatewayClassName: props.gatewayClassName,

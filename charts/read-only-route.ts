@@ -4,7 +4,7 @@ import {
   HttpRouteSpecRulesMatchesMethod,
   HttpRouteSpecRulesMatchesPathType,
 } from '../imports/httproute-gateway.networking.k8s.io.js';
-import { DEFAULT_PART_OF, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from './labels.js';
+import { objectLabels } from './labels.js';
 import type { Microservice } from './microservice.js';
 import type { PublicGateway } from './public-gateway.js';
 
@@ -68,7 +68,7 @@ export class ReadOnlyRoute extends Construct {
       metadata: {
         name,
         namespace: service.namespace,
-        labels: { [NAME_LABEL]: name, [PART_OF_LABEL]: props.partOf ?? DEFAULT_PART_OF, [MANAGED_BY_LABEL]: 'cdk8s' },
+        labels: objectLabels(name, props.partOf),
       },
       spec: {
         parentRefs: [

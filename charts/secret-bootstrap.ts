@@ -5,15 +5,11 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { KubeConfigMap, KubeRole } from '../imports/k8s.js';
 import { GeneratedSecret } from './generated-secret.js';
+import { HardenedPod } from './hardened-pod.js';
 import { IMAGE_PULL_POLICY, PINNED_IMAGES, type Image } from './image.js';
-import { DEFAULT_PART_OF, selectorLabels, workloadLabels } from './labels.js';
-import { NetworkPeer, NetworkPolicyPort, WorkloadNetworkPolicy } from './network-policy.js';
-import {
-  addRuntimeDefaultSeccomp,
-  HELPER_USER_ID,
-  restrictedContainerSecurity,
-  restrictedPodSecurity,
-} from './pod-security.js';
+import { DEFAULT_PART_OF, workloadLabels } from './labels.js';
+import { NetworkPeer, NetworkPolicyPort } from './network-policy.js';
+import { HELPER_USER_ID } from './pod-security.js';
 import { containerResources } from './resources.js';
 import { CREATED_AT_DEPLOY, secretsCreatedAtDeploy, waiver } from './verify-annotations.js';
 
@@ -51,7 +47,7 @@ export class SecretBootstrap extends Construct {
   /** The namespace the jobs run in. */
   readonly namespace: string;
   private readonly served = new Set<string>();
-  private readonly serviceAccount: kplus.ServiceAccount;
+  private readonly pod: HardenedPod;
   private readonly job: kplus.Job;
   private readonly cronJob: kplus.CronJob;
   private readonly partOf: string;
@@ -63,7 +59,26 @@ export class SecretBootstrap extends Construct {
     const labels = workloadLabels(NAME, 'secret-bootstrap', this.partOf);
     const metadata = { name: NAME, namespace: this.namespace, labels };
 
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata, automountToken: false });
+    // Everything the pod template is made of, as plain data: its hash names the Job.
+    const template = {
+      image: (props.image ?? PINNED_IMAGES.node).reference,
+      pullPolicy: IMAGE_PULL_POLICY,
+      command: ['node', '/bootstrap/bootstrap-secrets.mjs', '/bootstrap/secrets.json'],
+      runAs: { user: HELPER_USER_ID },
+      tmpSizeMebibytes: 64,
+      resources: { cpuRequestMillis: 50, cpuLimitMillis: 200, memoryRequestMebibytes: 64, memoryLimitMebibytes: 128 },
+    };
+    // The one pod of the platform that talks to the API server.
+    this.pod = new HardenedPod(this, 'Pod', {
+      name: NAME,
+      namespace: this.namespace,
+      labels,
+      runAs: template.runAs,
+      mountToken: true,
+      tmpSizeMebibytes: template.tmpSizeMebibytes,
+    });
+    const apiPorts = (props.apiServerPorts ?? [443, 6443, 8443]).map((port) => NetworkPolicyPort.tcp(port));
+    this.pod.networkPolicy.allowEgress(props.apiServer ?? NetworkPeer.cidr('0.0.0.0/0'), ...apiPorts);
     // What the Job runs: the script and the list of Secrets, known only once every one is declared.
     const spec = () => ({
       'bootstrap-secrets.mjs': SCRIPT,
@@ -71,20 +86,11 @@ export class SecretBootstrap extends Construct {
     });
     new KubeConfigMap(this, 'Spec', { metadata, data: Lazy.any({ produce: spec }) });
 
-    // Everything the pod template is made of, as plain data: its hash names the Job.
-    const template = {
-      image: (props.image ?? PINNED_IMAGES.node).reference,
-      command: ['node', '/bootstrap/bootstrap-secrets.mjs', '/bootstrap/secrets.json'],
-      runAs: { user: HELPER_USER_ID },
-      resources: { cpuRequestMillis: 50, cpuLimitMillis: 200, memoryRequestMebibytes: 64, memoryLimitMebibytes: 128 },
-    };
-    const container: kplus.ContainerProps = {
+    const container = this.pod.container({
       name: 'bootstrap',
       image: template.image,
-      imagePullPolicy: IMAGE_PULL_POLICY,
       command: template.command,
       resources: containerResources(undefined, template.resources),
-      securityContext: restrictedContainerSecurity(template.runAs),
       volumeMounts: [
         {
           path: '/bootstrap',
@@ -94,27 +100,12 @@ export class SecretBootstrap extends Construct {
           }),
         },
       ],
-    };
+    });
     const mountsToken = waiver(
       'service-account-token-automount',
       'creates the platform Secrets through the Kubernetes API',
     );
-    const pod = {
-      serviceAccount: this.serviceAccount,
-      // The one pod of the platform that talks to the API server.
-      automountServiceAccountToken: true,
-      securityContext: restrictedPodSecurity(template.runAs),
-      podMetadata: { labels },
-      containers: [container],
-    };
-
-    const policy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
-      name: NAME,
-      namespace: this.namespace,
-      podLabels: selectorLabels(NAME),
-    });
-    const apiPorts = (props.apiServerPorts ?? [443, 6443, 8443]).map((port) => NetworkPolicyPort.tcp(port));
-    policy.allowEgress(props.apiServer ?? NetworkPeer.cidr('0.0.0.0/0'), ...apiPorts);
+    const pod = { ...this.pod.podProps, containers: [container] };
 
     // A Job's pod template is immutable, and a finished Job never runs again: a new template or a
     // new list of Secrets gets a new Job, which the next apply runs, never a failed apply.
@@ -156,7 +147,7 @@ export class SecretBootstrap extends Construct {
       backoffLimit: 3,
       activeDeadline: Duration.minutes(10),
     });
-    for (const workload of [this.job, this.cronJob]) addRuntimeDefaultSeccomp(workload);
+    for (const workload of [this.job, this.cronJob]) this.pod.harden(workload);
 
     this.node.addValidation({ validate: () => this.validateSecrets() });
   }
@@ -196,7 +187,7 @@ export class SecretBootstrap extends Construct {
       },
       role: kplus.Role.fromRoleName(this, `RoleRef-${namespace}`, role.name),
     });
-    binding.addSubjects(this.serviceAccount);
+    binding.addSubjects(this.pod.serviceAccount);
     // Applied before the jobs, so that their first pod already has its rights.
     for (const workload of [this.job, this.cronJob]) workload.node.addDependency(role, binding);
   }

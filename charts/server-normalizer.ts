@@ -1,5 +1,6 @@
 import { App, type AppProps, type IResolver, type ResolutionContext } from 'cdk8s';
 import { ConstructAnnotator } from './construct-annotator.js';
+import { canonicalQuantity } from './quantity.js';
 
 /**
  * Makes each manifest look the way the API server stores it, so that a second
@@ -49,31 +50,6 @@ function isQuantity(path: string[]): boolean {
 
 /** Keys whose values are maps of resource name to quantity. */
 const QUANTITY_PARENTS = new Set(['limits', 'requests', 'hard', 'default', 'defaultRequest', 'max', 'min']);
-
-const BINARY_SUFFIXES = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi'];
-
-/**
- * The canonical form of the quantities we write: whole milli-cores become cores, and a
- * binary size takes the largest suffix that keeps it whole. Anything else is left as it is.
- */
-export function canonicalQuantity(quantity: string): string {
-  const millis = /^(\d+)m$/.exec(quantity);
-  if (millis) {
-    const value = Number(millis[1]);
-    return value % 1000 === 0 ? String(value / 1000) : quantity;
-  }
-  const binary = /^(\d+)(Ki|Mi|Gi|Ti|Pi)$/.exec(quantity);
-  if (binary) {
-    let value = Number(binary[1]);
-    let index = BINARY_SUFFIXES.indexOf(binary[2] ?? '');
-    while (value !== 0 && value % 1024 === 0 && index < BINARY_SUFFIXES.length - 1) {
-      value /= 1024;
-      index += 1;
-    }
-    return `${value}${BINARY_SUFFIXES[index]}`;
-  }
-  return quantity;
-}
 
 /**
  * A cdk8s App whose manifests pass through the ServerNormalizer and name their construct (see

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ServiceMonitor } from '../imports/servicemonitor-monitoring.coreos.com.js';
-import { DEFAULT_PART_OF, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL, selectorLabels } from './labels.js';
+import { objectLabels, selectorLabels } from './labels.js';
 import type { Microservice } from './microservice.js';
 import type { NetworkPeer } from './network-policy.js';
 
@@ -32,11 +32,7 @@ export class MicroserviceMonitor extends Construct {
       metadata: {
         name: service.name,
         namespace: service.namespace,
-        labels: {
-          [NAME_LABEL]: service.name,
-          [PART_OF_LABEL]: props.partOf ?? DEFAULT_PART_OF,
-          [MANAGED_BY_LABEL]: 'cdk8s',
-        },
+        labels: objectLabels(service.name, props.partOf),
       },
       spec: {
         selector: { matchLabels: selectorLabels(service.name) },

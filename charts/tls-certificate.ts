@@ -4,7 +4,8 @@ import {
   CertificateSpecPrivateKeyAlgorithm,
   CertificateSpecPrivateKeyRotationPolicy,
 } from '../imports/certificate-cert-manager.io.js';
-import { DEFAULT_PART_OF, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from './labels.js';
+import { objectLabels } from './labels.js';
+import { CREATED_AT_DEPLOY } from './verify-annotations.js';
 
 /** The cert-manager issuer that signs a certificate. */
 export class CertificateIssuer {
@@ -72,11 +73,9 @@ export class TlsCertificate extends Construct {
       metadata: {
         name: this.name,
         namespace: this.namespace,
-        labels: {
-          [NAME_LABEL]: this.name,
-          [PART_OF_LABEL]: props.partOf ?? DEFAULT_PART_OF,
-          [MANAGED_BY_LABEL]: 'cdk8s',
-        },
+        labels: objectLabels(this.name, props.partOf),
+        // The issuer is the platform team's, installed with cert-manager, not part of dist/.
+        annotations: { [CREATED_AT_DEPLOY]: `${props.issuer.kind}/${props.issuer.name}` },
       },
       spec: {
         secretName: this.secretName,

@@ -1,11 +1,40 @@
 import { ConfigError, env, loadConfig } from '@billing/service-kit';
 import { once } from 'node:events';
 import { constants } from 'node:os';
+import { parseArgs } from 'node:util';
 import { startPlatform, type Platform } from '@billing/devkit';
 import Type from 'typebox';
 
 // The platform behind `npm start` (scripts/start.ts runs it in a process group of its own),
 // configured by the contract's variables.
+
+const USAGE = `npm start [-- --fresh]: the whole platform on this machine, on an embedded Postgres.
+
+  --fresh   wipe the data folder first (PLATFORM_DATA_DIR)
+  --help    this text
+
+Settings (environment, all optional):
+  INVOICE_APP_PORT (8000), PAYMENT_PROVIDER_PORT (9000), INVOICE_APP_REPLICAS (1),
+  BILLING_API_TOKEN and PAYMENT_PROVIDER_TOKEN (random, printed), PAYMENT_SUCCESS_RATE (0.5),
+  RANDOM_SEED, FAULT_LATENCY_MS and FAULT_ERROR_RATE (provider faults),
+  PAYMENT_PROVIDER_TIMEOUT_MS (5000), SEED_CUSTOMERS (100), SEED_INVOICES_PER_CUSTOMER (10),
+  PLATFORM_DATA_DIR (.data), LOG_LEVEL (info), and invoice-app's BILLING_* tuning
+  (BILLING_CONCURRENCY, BILLING_MAX_RETRIES, ...), passed to it as they are.
+See docs/operations.md.`;
+
+let fresh: boolean;
+try {
+  const { values } = parseArgs({ options: { fresh: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  fresh = values.fresh === true;
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}. npm start -- --help lists the options.\n`);
+  process.exit(1);
+}
+
 const schema = Type.Object({
   INVOICE_APP_PORT: env.port(8000),
   PAYMENT_PROVIDER_PORT: env.port(9000),
@@ -33,7 +62,24 @@ try {
   process.exit(1);
 }
 
+// invoice-app's own tuning (BILLING_CONCURRENCY, ...) goes to it as set; it checks the values
+// itself, and a bad one stops the start with its one line. The token is wiring, set above.
+const invoiceAppSettings = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => name.startsWith('BILLING_') && name !== 'BILLING_API_TOKEN'),
+);
+
 const say = (line: string) => process.stdout.write(`${line}\n`);
+
+// Postgres's initdb and the services' start-up lines are noise when all goes well: they are kept
+// and shown only if the start fails. Once the platform is up, its output is shown as it comes.
+let startOutput: string[] | undefined = [];
+const show = (source: string, chunk: string) => {
+  for (const line of chunk.split('\n').filter(Boolean)) {
+    const text = `[${source}] ${line}\n`;
+    if (startOutput === undefined) process.stderr.write(text);
+    else startOutput.push(text);
+  }
+};
 
 // Ctrl-C may come at any moment, start-up included: the services run in their own process
 // groups, so whatever has started must be stopped here, services first, then Postgres. The exit
@@ -54,7 +100,7 @@ let platform: Platform;
 try {
   platform = await startPlatform({
     dataDir: config.PLATFORM_DATA_DIR,
-    fresh: process.argv.includes('--fresh'),
+    fresh,
     invoiceAppPort: config.INVOICE_APP_PORT,
     paymentProviderPort: config.PAYMENT_PROVIDER_PORT,
     invoiceAppReplicas: config.INVOICE_APP_REPLICAS,
@@ -68,10 +114,11 @@ try {
     seedCustomers: config.SEED_CUSTOMERS,
     seedInvoicesPerCustomer: config.SEED_INVOICES_PER_CUSTOMER,
     logLevel: config.LOG_LEVEL,
+    invoiceAppSettings,
+    restart: {},
     signal: stopRequested.signal,
-    onOutput: (source, chunk) => {
-      for (const line of chunk.split('\n').filter(Boolean)) process.stderr.write(`[${source}] ${line}\n`);
-    },
+    onOutput: show,
+    onReport: (line) => process.stderr.write(`[platform] ${line}\n`),
   });
 } catch (err) {
   // startPlatform has already stopped whatever it started.
@@ -79,9 +126,12 @@ try {
     say('Stopped.');
     process.exit(exitCode);
   }
-  process.stderr.write(`The platform did not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  const reason = err instanceof Error ? err.message : String(err);
+  for (const line of startOutput ?? []) process.stderr.write(line);
+  process.stderr.write(`The platform did not start: ${reason}\n`);
   process.exit(1);
 }
+startOutput = undefined;
 
 say('');
 say('The platform is up:');
@@ -97,7 +147,11 @@ say(
 );
 say('Ctrl-C stops everything.');
 
-if (!stopRequested.signal.aborted) await once(stopRequested.signal, 'abort');
+const crashLoop = platform.failed.then((reason) => {
+  process.stderr.write(`The platform stopped: ${reason}\n`);
+  process.exit(1);
+});
+if (!stopRequested.signal.aborted) await Promise.race([once(stopRequested.signal, 'abort'), crashLoop]);
 await platform.stop();
 say('Stopped.');
 process.exit(exitCode);

@@ -14,6 +14,7 @@ import {
 } from './checks/container-hardening.js';
 import { cronJobDeadline, cronSchedule } from './checks/cron-job.js';
 import { declaredObjects } from './checks/declared-objects.js';
+import { customResourceReferences } from './checks/custom-resource-references.js';
 import { duplicateEnvVar, envVarSecret } from './checks/environment.js';
 import { hpaOwnsReplicas, hpaTargetExists } from './checks/horizontal-pod-autoscaler.js';
 import { roleBindingReferencesExist, serviceAccountsExist } from './checks/identity-references.js';
@@ -122,6 +123,7 @@ export const ALL_CHECKS: readonly Check[] = [
   networkPolicyTargetsPods,
   networkPolicyPeersExist,
   hpaTargetExists,
+  ...customResourceReferences,
   // 6. RBAC escalation.
   rbacEscalationVerbs,
   rbacWildcards,

@@ -1,4 +1,4 @@
-import { cidrContains, parseCidr } from './cidr.js';
+import { cidrContains, parseCidr } from '../charts/cidr.js';
 import type { Labels, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec } from './kubernetes.js';
 import { selects } from './label-selector.js';
 import type { Manifest } from './manifest.js';

@@ -5,6 +5,7 @@ import {
   ArgoCdApplication,
   ArgoCdProject,
   createPlatformApp,
+  GitOps,
   SecretBootstrap,
   SYNC_WAVE_ANNOTATION,
   TEAM_KINDS,
@@ -12,7 +13,7 @@ import {
 import { KubeConfigMap, KubeNamespace, KubeNetworkPolicy } from '../../imports/k8s.js';
 import { Cluster } from '../../imports/cnpg-cluster-postgresql.cnpg.io.js';
 import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.com.js';
-import { only, synth, testChart } from './helpers.js';
+import { only, synth, testChart } from '../../charts/index.js';
 
 const repo = 'https://git.example.com/platform/billing.git';
 
@@ -47,7 +48,7 @@ describe('ArgoCdProject', () => {
         }),
     ).toThrow(/namespace '\*'/);
     expect(() => new ArgoCdProject(testChart(), 'q', { name: 'q', sourceRepos: [], destinations: [] })).toThrow(
-      /at least one destination/,
+      /at least one source repository/,
     );
   });
 });
@@ -122,5 +123,47 @@ describe('sync waves', () => {
     for (const policy of manifests.filter((m) => m.kind === 'NetworkPolicy')) {
       expect(policy.metadata.annotations[SYNC_WAVE_ANNOTATION]).toBe('-3');
     }
+  });
+});
+
+describe('GitOps', () => {
+  const app = createPlatformApp();
+  const chart = new Chart(app, 'c');
+  new KubeNamespace(chart, 'ns', { metadata: { name: 'ledger' } });
+  new KubeConfigMap(chart, 'config', { metadata: { name: 'config', namespace: 'ledger' } });
+  new GitOps(chart, 'gitops', {
+    repoUrl: repo,
+    scope: app,
+    teams: [{ name: 'ledger', namespace: 'ledger' }],
+    environments: [
+      { name: 'billing-dev', path: 'dist', targetRevision: 'main', server: 'https://dev.k8s.example.com' },
+      { name: 'billing-prod', path: 'dist/prod', targetRevision: 'production' },
+    ],
+  });
+  const manifests = synth(chart);
+  const platform = only(manifests, 'AppProject', 'billing-platform');
+
+  it('admits exactly the namespaces and cluster-scoped kinds the manifests hold, on each environment’s cluster', () => {
+    expect(platform.spec.destinations).toEqual([
+      { server: 'https://dev.k8s.example.com', namespace: 'argocd' },
+      { server: 'https://dev.k8s.example.com', namespace: 'ledger' },
+      { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
+      { server: 'https://kubernetes.default.svc', namespace: 'ledger' },
+    ]);
+    expect(platform.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+  });
+
+  it('has an Application per environment and a project per team', () => {
+    const dev = only(manifests, 'Application', 'billing-dev').spec;
+    expect(dev.source).toMatchObject({ path: 'dist', targetRevision: 'main' });
+    expect(dev.destination).toEqual({ server: 'https://dev.k8s.example.com' });
+    expect(only(manifests, 'Application', 'billing-prod').spec.source).toMatchObject({
+      path: 'dist/prod',
+      targetRevision: 'production',
+    });
+    expect(only(manifests, 'AppProject', 'ledger').spec.destinations).toEqual([
+      { server: 'https://dev.k8s.example.com', namespace: 'ledger' },
+      { server: 'https://kubernetes.default.svc', namespace: 'ledger' },
+    ]);
   });
 });

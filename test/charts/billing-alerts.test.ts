@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BillingAlerts } from '../../charts/index.js';
-import { only, synth, testChart, type Manifest } from './helpers.js';
+import { only, synth, testChart, type Manifest } from '../../charts/index.js';
 
 const run = promisify(execFile);
 const hasPromtool = (() => {

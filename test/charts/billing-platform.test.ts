@@ -10,11 +10,8 @@ import {
   ExternalDatabase,
   Image,
   ImageRegistry,
-  Microservice,
-  Postgres,
-} from '../../charts/index.js';
-import { ENVIRONMENTS } from '../../main.js';
-import {
+  NetworkPeer,
+  ENVIRONMENTS,
   environmentObjects,
   podMetadata,
   podSpec,
@@ -23,8 +20,8 @@ import {
   synthesizeAll,
   WORKLOAD_KINDS,
   type Manifest,
-} from './helpers.js';
-import { allows } from './rbac.js';
+  roleAllows as allows,
+} from '../../charts/index.js';
 
 const CLUSTER_SCOPED = [
   'Namespace',
@@ -269,7 +266,7 @@ describe('dev and prod differ where they should', () => {
     expect(image(dev)).toMatch(/^localhost:5001\/invoice-app:\d+\.\d+\.\d+$/);
     expect(image(prod)).toMatch(/^registry\.example\.com\/billing\/invoice-app:/);
     expect(named(prod, 'HorizontalPodAutoscaler', 'invoice-app', 'invoices').spec.minReplicas).toBe(
-      ENVIRONMENTS.prod.settings.invoiceApp.replicas.min,
+      ENVIRONMENTS.prod.settings.services['invoice-app'].replicas.min,
     );
   });
 });
@@ -281,17 +278,10 @@ describe('extending the platform', () => {
       const app = createPlatformApp({ outdir });
       const platform = new BillingPlatform(app, { registry: new ImageRegistry('registry.test', '2.0.0') });
 
-      // The lines a platform engineer writes (docs/constructs.md shows the same):
-      const ledger = platform.addTeam('ledger');
-      const chart = platform.addChart('ledger');
-      const database = new Postgres(chart, 'ledger-db', { namespace: ledger.namespace });
-      const ledgerApp = new Microservice(chart, 'ledger-app', {
-        namespace: ledger.namespace,
-        image: platform.image('ledger-app'),
-        port: 8300,
-        database,
-      });
-      ledgerApp.allowFrom(platform.invoiceApp);
+      // The lines a platform engineer writes (docs/extending.md shows the same):
+      platform.addTeam('ledger');
+      platform.addService('ledger-app', { team: 'ledger', port: 8300, database: true });
+      platform.connect('invoice-app', 'ledger-app');
 
       app.synth();
       const tree = readTree(outdir);
@@ -343,15 +333,29 @@ describe('extending the platform', () => {
       expect(policy.ingress).toEqual([
         { from: [platform.invoiceApp.peer.toSpec()], ports: [{ port: 8300, protocol: 'TCP' }] },
       ]);
-      expect(policy.egress).toEqual([{ to: [database.peer.toSpec()], ports: [{ port: 5432, protocol: 'TCP' }] }]);
+      expect(policy.egress).toEqual([
+        {
+          to: [NetworkPeer.pods('ledger', { 'app.kubernetes.io/name': 'ledger-app-db' }).toSpec()],
+          ports: [{ port: 5432, protocol: 'TCP' }],
+        },
+      ]);
       const invoiceEgress = named(objects, 'NetworkPolicy', 'invoice-app', 'invoices').spec.egress;
-      expect(invoiceEgress).toContainEqual({ to: [ledgerApp.peer.toSpec()], ports: [{ port: 8300, protocol: 'TCP' }] });
+      expect(invoiceEgress).toContainEqual({
+        to: [platform.service('ledger-app').peer.toSpec()],
+        ports: [{ port: 8300, protocol: 'TCP' }],
+      });
+      expect(platform.connections).toContainEqual({
+        from: 'invoices/invoice-app',
+        to: 'ledger/ledger-app',
+        port: 8300,
+        protocol: 'TCP',
+      });
 
       // Its database credentials are created by the bootstrap, which may now write in ledger.
       const spec = JSON.parse(named(objects, 'ConfigMap', 'secret-bootstrap', 'billing-system').data['secrets.json']);
-      expect(spec.secrets.map((s: Manifest) => s.name)).toContain('ledger-db-credentials');
+      expect(spec.secrets.map((s: Manifest) => s.name)).toContain('ledger-app-db-credentials');
       const bootstrapRole = named(objects, 'Role', 'secret-bootstrap', 'ledger');
-      expect(allows(bootstrapRole, 'get', '', 'secrets', 'ledger-db-credentials')).toBe(true);
+      expect(allows(bootstrapRole, 'get', '', 'secrets', 'ledger-app-db-credentials')).toBe(true);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

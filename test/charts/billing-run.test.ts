@@ -1,7 +1,14 @@
 import { Cron, Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { BillingRun, HELPER_USER_ID, Image, Microservice, type BillingRunProps } from '../../charts/index.js';
-import { only, podMetadata, podSpec, restrictedViolations, synth, testChart } from './helpers.js';
+import {
+  BillingRun,
+  Image,
+  IMAGE_PULL_POLICY,
+  Microservice,
+  SERVICE_USER_ID,
+  type BillingRunProps,
+} from '../../charts/index.js';
+import { only, podMetadata, podSpec, restrictedViolations, synth, testChart } from '../../charts/index.js';
 
 function build(props: Partial<BillingRunProps> = {}) {
   const chart = testChart();
@@ -21,7 +28,7 @@ function build(props: Partial<BillingRunProps> = {}) {
 }
 
 describe('BillingRun', () => {
-  it('calls the pay endpoint with the bearer token from the Secret, never overlapping', () => {
+  it('runs the billing CLI with the service URL and the token from the Secret, never overlapping', () => {
     const manifests = build();
     const cronJob = only(manifests, 'CronJob', 'billing-monthly');
     expect(cronJob.spec).toMatchObject({
@@ -33,26 +40,20 @@ describe('BillingRun', () => {
     expect(cronJob.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 2, activeDeadlineSeconds: 45 * 60 });
     const pod = podSpec(cronJob);
     const container = pod.containers[0];
-    expect(container.command).toEqual(['curl']);
-    expect(container.args).toContain('Authorization: Bearer $(BILLING_API_TOKEN)');
-    expect(container.args.at(-1)).toBe('http://invoice-app.invoices.svc:8000/rest/v1/invoices/pay');
-    expect(container.args.slice(container.args.indexOf('--request'), container.args.indexOf('--request') + 2)).toEqual([
-      '--request',
-      'POST',
-    ]);
-    expect(container.args).toContain('--fail-with-body');
-    expect(container.args[container.args.indexOf('--max-time') + 1]).toBe('1800');
+    // invoice-app's billing CLI, from the same image and tag as the service, follows the run to its end.
+    expect(container.image).toBe('r.test/invoice-app:1.0.0');
+    expect(container.command).toEqual(['node', 'apps/invoice-app/build/cli/billing.js', 'pay', '--follow']);
+    expect(container.args).toBeUndefined();
     expect(container.env).toEqual([
+      { name: 'BILLING_API_URL', value: 'http://invoice-app.invoices.svc:8000' },
       {
         name: 'BILLING_API_TOKEN',
         valueFrom: { secretKeyRef: { name: 'billing-api-token', key: 'BILLING_API_TOKEN' } },
       },
     ]);
-    expect(container.image).toBe('docker.io/curlimages/curl:8.11.1');
     expect(restrictedViolations(pod)).toEqual([]);
-    expect(pod.securityContext.runAsUser).toBe(HELPER_USER_ID);
-    expect(HELPER_USER_ID).toBeGreaterThan(10000);
-    expect(container.imagePullPolicy).toBe('Always');
+    expect(pod.securityContext.runAsUser).toBe(SERVICE_USER_ID);
+    expect(container.imagePullPolicy).toBe(IMAGE_PULL_POLICY);
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.serviceAccountName).toBe('billing-monthly');
     expect(only(manifests, 'ServiceAccount', 'billing-monthly').automountServiceAccountToken).toBe(false);
@@ -86,14 +87,13 @@ describe('BillingRun', () => {
     const manifests = build({
       name: 'billing-retry',
       timeout: Duration.minutes(10),
-      image: Image.of('mirror.test/curl:8.11.1'),
+      image: Image.of('mirror.test/invoice-app:1.0.1'),
       partOf: 'finance',
     });
     const cronJob = only(manifests, 'CronJob', 'billing-retry');
     const container = podSpec(cronJob).containers[0];
-    expect(container.args[container.args.indexOf('--max-time') + 1]).toBe('600');
     expect(cronJob.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(25 * 60);
-    expect(container.image).toBe('mirror.test/curl:8.11.1');
+    expect(container.image).toBe('mirror.test/invoice-app:1.0.1');
     expect(cronJob.metadata.labels['app.kubernetes.io/part-of']).toBe('finance');
   });
 });

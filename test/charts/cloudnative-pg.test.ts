@@ -12,7 +12,7 @@ import {
   PostgresPooler,
   type CloudNativePgDatabaseProps,
 } from '../../charts/index.js';
-import { all, only, podSpec, synth, testChart, type Manifest } from './helpers.js';
+import { all, only, podSpec, synth, testChart, type Manifest } from '../../charts/index.js';
 
 const apiServer = NetworkPeer.cidr('10.0.0.1/32');
 const store = () =>
@@ -97,6 +97,10 @@ describe('PostgresCluster', () => {
         data: { compression: 'gzip', encryption: 'AES256' },
       },
     });
+  });
+
+  it('declares the object store’s credentials as created at deploy time', () => {
+    expect(cluster.metadata.annotations[CREATED_AT_DEPLOY]).toBe('Secret/ledger/backup-credentials');
   });
 
   it('takes a base backup every day, the first at once', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CertificateIssuer,
+  CREATED_AT_DEPLOY,
   Image,
   Microservice,
   NetworkPeer,
@@ -9,7 +10,7 @@ import {
   ReadOnlyRoute,
   TlsCertificate,
 } from '../../charts/index.js';
-import { only, synth, testChart, type Manifest } from './helpers.js';
+import { only, synth, testChart, type Manifest } from '../../charts/index.js';
 
 const dataPlane = NetworkPeer.pods('envoy-gateway-system', { 'app.kubernetes.io/name': 'envoy' });
 
@@ -92,6 +93,7 @@ describe('PublicGateway', () => {
       renewBefore: '720h',
       privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
     });
+    expect(certificate.metadata.annotations[CREATED_AT_DEPLOY]).toBe('ClusterIssuer/letsencrypt-prod');
   });
 
   it('refuses a certificate without a host and an issuer that is not a name', () => {

@@ -5,7 +5,7 @@ import { AdmissionPolicies, type AdmissionRequest } from '../../verify/admission
 import { Cluster } from '../../verify/cluster.js';
 import type { K8sObject } from '../../verify/kubernetes.js';
 import { Rbac, type Request, type SubjectRef } from '../../verify/rbac.js';
-import { all, environmentObjects, synth, synthesizeAll, testChart } from './helpers.js';
+import { all, environmentObjects, synth, synthesizeAll, testChart } from '../../charts/index.js';
 
 // What a holder of a team's credentials tries, against the synthesized manifests of each
 // environment: refused by the team's RBAC (verify/rbac.ts evaluates the bindings the way the

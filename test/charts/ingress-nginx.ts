@@ -1,4 +1,4 @@
-import type { Manifest } from './helpers.js';
+import type { Manifest } from '../../charts/index.js';
 
 /**
  * Which request paths ingress-nginx routes, for the Ingresses of one host, as its template

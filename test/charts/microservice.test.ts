@@ -9,7 +9,7 @@ import {
   WorkloadNetworkPolicy,
   type MicroserviceProps,
 } from '../../charts/index.js';
-import { only, podSpec, restrictedViolations, synth, testChart, type Manifest } from './helpers.js';
+import { only, podSpec, restrictedViolations, synth, testChart, type Manifest } from '../../charts/index.js';
 
 const image = Image.of('registry.test/ledger-app:1.2.3');
 

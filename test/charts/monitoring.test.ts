@@ -8,7 +8,7 @@ import {
   MicroserviceMonitor,
   NetworkPeer,
 } from '../../charts/index.js';
-import { only, synth, testChart } from './helpers.js';
+import { only, synth, testChart } from '../../charts/index.js';
 
 const prometheus = NetworkPeer.pods('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
 

@@ -7,7 +7,7 @@ import {
   WorkloadNetworkPolicy,
   type PostgresProps,
 } from '../../charts/index.js';
-import { only, podSpec, restrictedViolations, synth, testChart } from './helpers.js';
+import { only, podSpec, restrictedViolations, synth, testChart } from '../../charts/index.js';
 
 function build(props: Partial<PostgresProps> = {}) {
   const chart = testChart();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Image, Microservice, NetworkPeer, PublicApi, type PublicApiProps } from '../../charts/index.js';
-import { all, environmentObjects, only, synth, synthesizeAll, testChart } from './helpers.js';
+import { all, environmentObjects, only, synth, synthesizeAll, testChart } from '../../charts/index.js';
 import { routedBy } from './ingress-nginx.js';
 
 function build(props: Partial<PublicApiProps> & { paths?: string[] } = {}) {

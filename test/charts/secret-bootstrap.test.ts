@@ -15,12 +15,12 @@ import {
   only,
   podSpec,
   restrictedViolations,
+  roleAllows as allows,
   synth,
   synthesizeAll,
   testChart,
   type Manifest,
-} from './helpers.js';
-import { allows } from './rbac.js';
+} from '../../charts/index.js';
 
 describe('SecretValue and GeneratedSecret', () => {
   it('records recipes, never values', () => {
@@ -112,7 +112,10 @@ describe('SecretBootstrap', () => {
         '/bootstrap/bootstrap-secrets.mjs',
         '/bootstrap/secrets.json',
       ]);
-      expect(pod.volumes).toEqual([{ name: 'bootstrap', configMap: { name: 'secret-bootstrap' } }]);
+      expect(pod.volumes).toEqual([
+        { name: 'bootstrap', configMap: { name: 'secret-bootstrap' } },
+        { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+      ]);
     }
   });
 

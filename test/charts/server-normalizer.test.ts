@@ -3,7 +3,7 @@ import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import { canonicalQuantity, createPlatformApp } from '../../charts/index.js';
-import { environmentObjects, only, synthesizeAll, type Manifest } from './helpers.js';
+import { environmentObjects, only, synthesizeAll, type Manifest } from '../../charts/index.js';
 
 /** A Deployment, a Service and a RoleBinding to a ServiceAccount, as cdk8s-plus emits them. */
 function plainObjects(app: App): Manifest[] {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NetworkPeer, SecureNamespace, Team, TEAM_DEPLOYER_RULES } from '../../charts/index.js';
-import { all, only, synth, testChart } from './helpers.js';
-import { allows } from './rbac.js';
+import { all, only, roleAllows as allows, synth, testChart } from '../../charts/index.js';
 
 describe('SecureNamespace', () => {
   it('by default enforces the restricted profile, bounds use, and denies all traffic but DNS', () => {

@@ -36,6 +36,8 @@ describe('npm start, stopped with Ctrl-C', () => {
     try {
       await expect.poll(() => stdout, { timeout: 90_000, interval: 200 }).toContain('Ctrl-C stops everything.');
       expect(stdout).toContain(`invoice-app[0]   http://127.0.0.1:${invoicePort}`);
+      // A start that went well shows no initdb, migration or start-up lines before its banner.
+      expect(stderr).not.toMatch(/\[postgres\]|pgmigrations|initdb|migrations applied/);
       expect((await fetch(`http://127.0.0.1:${invoicePort}/rest/v1/customers/1`)).status).toBe(200);
 
       process.kill(-npm.pid!, 'SIGINT');

@@ -1,17 +1,11 @@
-import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { basename, dirname, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import type dockerignoreModule from '@balena/dockerignore';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { parseAllDocuments } from 'yaml';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const run = promisify(execFile);
 
 /** The services that ship as images, with the workspace each image is built from. */
 export const APPS = [
@@ -283,90 +277,4 @@ function downwardValue(fieldPath: string, namespace: string, containerName: stri
   if (fieldPath === 'metadata.name') return `${containerName}-shipping-test`;
   if (fieldPath.endsWith('IP') || fieldPath.endsWith('IPs')) return '127.0.0.1';
   return 'shipping-test';
-}
-
-/** Every file of the build context: what `docker build .` at the root sends, after .dockerignore. */
-export async function buildContext(): Promise<string[]> {
-  const require = createRequire(import.meta.url);
-  // A CommonJS module whose typings claim an ES default export: load it as what it is.
-  const ignore = require('@balena/dockerignore') as typeof dockerignoreModule.default;
-  const rules = ignore().add(await readFile(join(repoRoot, '.dockerignore'), 'utf8'));
-  const entries = await readdir(repoRoot, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(repoRoot, join(entry.parentPath, entry.name)))
-    .filter((path) => !/(^|\/)(node_modules|\.git)\//.test(path) && !rules.ignores(path));
-}
-
-/**
- * Runs the build stage of `apps/<app>/Dockerfile` without Docker: its WORKDIR, its COPY
- * instructions from the build context (so a file .dockerignore leaves out is missing here as in
- * a real build) and its RUN instructions, verbatim, in a folder that stands in for the stage's
- * root filesystem (absolute paths in commands are mapped into it). Returns the folder the
- * runtime stage copies from it (`COPY --from=<stage> <path>`). npm installs from its cache.
- *
- * Like Docker's layer cache, the state after each RUN is kept in `layers` (hard links), keyed by
- * every instruction and copied file before it, so the services' shared `npm ci` runs once.
- */
-export async function replayBuildStage(app: string, into: string, layers: string): Promise<string> {
-  const spec = readImageSpec(app);
-  const [build] = spec.stages;
-  if (build === undefined) throw new Error(`apps/${app}/Dockerfile has no build stage`);
-  const inStage = (path: string) => join(into, path);
-  const context = await buildContext();
-  const history = createHash('sha256').update(build.base);
-  let workdir = '/';
-  await mkdir(into, { recursive: true });
-  for (const instruction of build.instructions) {
-    const keyword = instruction.getKeyword();
-    history.update(instruction.getTextContent());
-    if (keyword === 'WORKDIR') workdir = instruction.getArgumentsContent() ?? '/';
-    if (keyword === 'COPY') {
-      const words = instruction.getArguments().map((arg) => arg.getValue());
-      const destination = words.at(-1) ?? '';
-      const target = inStage(destination.startsWith('/') ? destination : join(workdir, destination));
-      for (const source of words.slice(0, -1)) {
-        const prefix = source.replace(/\/$/, '');
-        const files = context.filter((file) => file === prefix || file.startsWith(`${prefix}/`));
-        if (files.length === 0) throw new Error(`COPY ${source}: not in the build context (see .dockerignore)`);
-        for (const file of files) {
-          const to = file === prefix ? join(target, basename(file)) : join(target, relative(prefix, file));
-          await mkdir(dirname(to), { recursive: true });
-          await copyFile(join(repoRoot, file), to);
-          history.update(file).update(await readFile(join(repoRoot, file)));
-        }
-      }
-    }
-    if (keyword === 'RUN') {
-      const layer = join(layers, history.copy().digest('hex'));
-      if (await exists(layer)) {
-        await rm(into, { recursive: true, force: true });
-        await run('cp', ['-al', layer, into]);
-        continue;
-      }
-      const command = (instruction.getArgumentsContent() ?? '').replace(
-        /(^|\s)(\/[\w./-]*)/g,
-        (_m, space: string, path: string) => `${space}${inStage(path)}`,
-      );
-      await mkdir(inStage(workdir), { recursive: true });
-      await run('sh', ['-c', command], {
-        cwd: inStage(workdir),
-        env: { ...process.env, npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' },
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      await mkdir(layers, { recursive: true });
-      await run('cp', ['-al', into, layer]);
-    }
-  }
-  const copy = spec.runtime.instructions.find((i) => i.getKeyword() === 'COPY' && /--from=/.test(i.getTextContent()));
-  const from = copy?.getArguments()[0]?.getValue();
-  if (from === undefined) throw new Error(`apps/${app}/Dockerfile copies nothing from its build stage`);
-  return inStage(from);
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -4,6 +4,7 @@ import { admissionPolicyCases } from './cases/admission-policies.js';
 import { apiServerCases } from './cases/api-server.js';
 import { bestPracticeCases } from './cases/best-practice.js';
 import type { BrokenCase } from './cases/broken-case.js';
+import { customResourceCases } from './cases/custom-resources.js';
 import { exemptionCases } from './cases/exemptions.js';
 import { intentCases } from './cases/intent.js';
 import { podSecurityCases } from './cases/pod-security.js';
@@ -22,6 +23,7 @@ const CASES: BrokenCase[] = [
   ...exemptionCases,
   ...admissionPolicyCases,
   ...intentCases,
+  ...customResourceCases,
 ];
 
 describe('the fixture platform', () => {

@@ -48,7 +48,7 @@ const FAULTS: Fault[] = [
       return objects;
     },
     'declared-objects',
-    /NetworkPolicy payments\/payment-provider: differs from what construct payments\/payment-provider\/NetworkPolicy\/Resource declared .*Fix: change that construct/,
+    /NetworkPolicy payments\/payment-provider: differs from what construct payments\/payment-provider\/[\w/]*NetworkPolicy\/Resource declared .*Fix: change that construct/,
   ],
   [
     'an extra RoleBinding giving team-invoices a Role in payments',
@@ -69,7 +69,7 @@ const FAULTS: Fault[] = [
     "a service's NetworkPolicy dropped: its callers' rules become one-sided",
     (objects) => objects.filter((object) => refOf(object) !== PROVIDER_POLICY),
     'one-sided-rules',
-    /NetworkPolicy invoices\/invoice-app: lets invoices\/invoice-app connect to payments\/payment-provider on 9000\/TCP \(made by construct invoices\/invoice-app\/NetworkPolicy\/Resource\), but payments\/payment-provider's policies refuse it: a one-sided rule\. Fix: /,
+    /NetworkPolicy invoices\/invoice-app: lets invoices\/invoice-app connect to payments\/payment-provider on 9000\/TCP \(made by construct invoices\/invoice-app\/[\w/]*NetworkPolicy\/Resource\), but payments\/payment-provider's policies refuse it: a one-sided rule\. Fix: /,
   ],
   [
     "a service's ingress widened from one caller to its whole namespace",

@@ -1,8 +1,8 @@
 import type { Check, Finding } from '../check.js';
 import { finding } from '../check.js';
+import { looksLikeSecret } from '../../charts/secret-names.js';
 import { containersOf } from '../workload.js';
 
-const SECRET_NAME = /secret|password|passwd|token|api_?key|private_?key|credential/i;
 const CREDENTIALS_IN_URL = /:\/\/[^/\s:@]+:[^/\s@]+@/;
 
 export const duplicateEnvVar: Check = {
@@ -36,21 +36,21 @@ export const envVarSecret: Check = {
         (container.env ?? []).flatMap((env, index): Finding[] => {
           const value = env.value ?? '';
           if (value === '') return [];
-          if (SECRET_NAME.test(env.name)) {
-            return [
-              finding(
-                workload.manifest,
-                `${path}.env[${index}]`,
-                `${env.name} has a literal value: use valueFrom.secretKeyRef`,
-              ),
-            ];
-          }
           if (CREDENTIALS_IN_URL.test(value)) {
             return [
               finding(
                 workload.manifest,
                 `${path}.env[${index}]`,
                 `${env.name} holds a URL with a password: use valueFrom.secretKeyRef`,
+              ),
+            ];
+          }
+          if (looksLikeSecret(env.name)) {
+            return [
+              finding(
+                workload.manifest,
+                `${path}.env[${index}]`,
+                `${env.name} has a literal value: use valueFrom.secretKeyRef`,
               ),
             ];
           }

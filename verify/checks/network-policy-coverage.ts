@@ -12,15 +12,16 @@ export const podsIsolatedByNetworkPolicy: Check = {
   equivalents: ['kube-score:pod-networkpolicy', 'kube-linter:non-isolated-pod'],
   run(cluster) {
     const policies = cluster.ofKind('NetworkPolicy');
-    return cluster.workloads.flatMap((workload) => {
-      const pod = { namespace: workload.namespace, labels: workload.podLabels, namespaceLabels: {} };
+    // Operators' pods too: a Postgres instance no policy selects is as open as any other pod.
+    return cluster.podGroups().flatMap((group) => {
+      const pod = { namespace: group.namespace, labels: group.labels, namespaceLabels: {} };
       const applying = policies.filter((policy) => policySelects(policy, pod));
       const missing = (['ingress', 'egress'] as const).filter(
         (direction) => !applying.some((policy) => policyTypesOf(specOf(policy))[direction]),
       );
       return missing.length === 0
         ? []
-        : [finding(workload.manifest, undefined, `no NetworkPolicy isolates its pods for ${missing.join(' and ')}`)];
+        : [finding(group.manifest, undefined, `no NetworkPolicy isolates its pods for ${missing.join(' and ')}`)];
     });
   },
 };
@@ -33,9 +34,9 @@ export const networkPolicyTargetsPods: Check = {
   run(cluster) {
     return cluster.ofKind('NetworkPolicy').flatMap((policy) => {
       const namespace = namespaceOf(policy.object);
-      const selected = cluster.workloads.some(
-        (workload) => workload.namespace === namespace && selects(specOf(policy).podSelector, workload.podLabels),
-      );
+      const selected = cluster
+        .podGroups()
+        .some((group) => group.namespace === namespace && selects(specOf(policy).podSelector, group.labels));
       return selected ? [] : [finding(policy, 'spec.podSelector', `selects no pod of the manifests in ${namespace}`)];
     });
   },
@@ -62,9 +63,9 @@ export const networkPolicyPeersExist: Check = {
             ? namespaces.filter((namespace) => selects(peer.namespaceSelector, cluster.namespaceLabels(namespace)))
             : [namespaceOf(policy.object)];
           if (candidates.length === 0) return [];
-          const matched = cluster.workloads.some(
-            (workload) => candidates.includes(workload.namespace) && selects(peer.podSelector, workload.podLabels),
-          );
+          const matched = cluster
+            .podGroups()
+            .some((group) => candidates.includes(group.namespace) && selects(peer.podSelector, group.labels));
           return matched
             ? []
             : [

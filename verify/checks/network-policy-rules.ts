@@ -1,7 +1,7 @@
 import { ianaSvcName, portNumber } from '../api-validation.js';
 import type { Check, Finding } from '../check.js';
 import { finding } from '../check.js';
-import { cidrWithin, parseCidr } from '../cidr.js';
+import { cidrWithin, parseCidr } from '../../charts/cidr.js';
 import type { NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec } from '../kubernetes.js';
 import type { Manifest } from '../manifest.js';
 

@@ -2,7 +2,7 @@ import { dns1123Label, envVarName, ianaSvcName, portNumber } from '../api-valida
 import type { Check, Finding } from '../check.js';
 import { finding } from '../check.js';
 import type { Probe, Volume } from '../kubernetes.js';
-import { parseQuantity } from '../quantity.js';
+import { parseQuantity } from '../../charts/quantity.js';
 import { containersOf } from '../workload.js';
 
 export const containerNames: Check = {

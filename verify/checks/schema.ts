@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type * as AjvModule from 'ajv';
 import type { Ajv, ErrorObject, Format, ValidateFunction } from 'ajv';
 import type { Check, Finding } from '../check.js';
+import { CrdSchemaRegistry } from '../crd-schemas.js';
 import { finding } from '../check.js';
 
 // The upstream Kubernetes 1.27.0 OpenAPI definitions, as cdk8s serves them for `cdk8s import
@@ -32,14 +33,14 @@ const requireHere = createRequire(import.meta.url);
  * $VERIFY_SCHEMA_CACHE moves it, as $RUN_TS_CACHE moves run-ts.mjs's (the synth benchmark's
  * first-run cases start both empty).
  */
-const CACHE =
+export const CACHE =
   process.env.VERIFY_SCHEMA_CACHE ??
   fileURLToPath(new URL('../../node_modules/.cache/verify-schema/', import.meta.url));
 
 type JsonSchema = Record<string, unknown>;
 
 /** The formats the Kubernetes schema uses that ajv does not know. */
-const FORMATS: Record<string, Format> = {
+export const FORMATS: Record<string, Format> = {
   int32: { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 },
   int64: { type: 'number', validate: (n: number) => Number.isInteger(n) },
   double: { type: 'number', validate: () => true },
@@ -50,9 +51,10 @@ const FORMATS: Record<string, Format> = {
 /**
  * Closes every object schema that lists its properties, the way kubeconform's `-strict` does:
  * a field the API does not know is then an error instead of silently dropped. Objects without a
- * property list (RawExtension, FieldsV1, label maps) stay open, as they are in the API.
+ * property list (RawExtension, FieldsV1, label maps) stay open, as they are in the API, and so do
+ * those a CRD marks `x-kubernetes-preserve-unknown-fields`.
  */
-function closeObjects(schema: unknown): void {
+export function closeObjects(schema: unknown): void {
   if (typeof schema !== 'object' || schema === null) return;
   if (Array.isArray(schema)) {
     schema.forEach(closeObjects);
@@ -62,9 +64,11 @@ function closeObjects(schema: unknown): void {
   const properties = node.properties as Record<string, unknown> | undefined;
   if (properties) {
     Object.values(properties).forEach(closeObjects);
-    if (node.additionalProperties === undefined) node.additionalProperties = false;
+    if (node.additionalProperties === undefined && node['x-kubernetes-preserve-unknown-fields'] !== true) {
+      node.additionalProperties = false;
+    }
   }
-  for (const key of ['items', 'additionalProperties', 'oneOf', 'anyOf', 'allOf'] as const) {
+  for (const key of ['items', 'additionalProperties', 'oneOf', 'anyOf', 'allOf', 'not'] as const) {
     if (typeof node[key] === 'object') closeObjects(node[key]);
   }
 }
@@ -91,7 +95,7 @@ function servedKinds(document: SchemaDocument): Record<string, string> {
 }
 
 /** Written whole, then renamed: a check running at the same time never reads half a file. */
-function writeWhole(file: string, text: string): void {
+export function writeWhole(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(`${file}.${process.pid}`, text);
   renameSync(`${file}.${process.pid}`, file);
@@ -203,7 +207,7 @@ function toPath(instancePath: string): string {
 }
 
 /** One ajv error in the words `kubectl apply` uses. */
-function describe(error: ErrorObject): { path: string; message: string } {
+export function describe(error: ErrorObject): { path: string; message: string } {
   const path = toPath(error.instancePath);
   const at = (field: string) => (path ? `${path}.${field}` : field);
   switch (error.keyword) {
@@ -222,10 +226,19 @@ function describe(error: ErrorObject): { path: string; message: string } {
   }
 }
 
+let crds: CrdSchemaRegistry | undefined;
+
+/** Which built-in versions serve a kind: 1.27's, or else the later schema's. */
+function servedBy(kind: string): string {
+  const early = registry?.versionsOf(kind) ?? [];
+  if (early.length > 0) return `1.27 serves ${kind} as ${early.join(', ')}`;
+  return `${LATER_VERSION} serves ${kind} as ${(laterRegistry?.versionsOf(kind) ?? []).join(', ')}`;
+}
+
 export const schema: Check = {
   name: 'schema',
   category: 'schema',
-  reason: `Every object must match the Kubernetes 1.27 OpenAPI schema (${LATER_VERSION} for kinds 1.27 lacks): no unknown fields, right types, required fields set.`,
+  reason: `Every object must match the Kubernetes 1.27 OpenAPI schema (${LATER_VERSION} for kinds 1.27 lacks), or its CRD in schemas/crds: no unknown fields, right types, required fields set.`,
   equivalents: ['kubeconform -strict', 'kubectl apply --validate=strict'],
   run(cluster) {
     registry ??= new SchemaRegistry();
@@ -239,22 +252,39 @@ export const schema: Check = {
     const found: Finding[] = [];
     for (const manifest of cluster.manifests) {
       const { apiVersion, kind } = manifest.object;
-      const validate = registry.validatorFor(apiVersion, kind) ?? laterRegistry?.validatorFor(apiVersion, kind);
+      let validate = registry.validatorFor(apiVersion, kind) ?? laterRegistry?.validatorFor(apiVersion, kind);
+      const builtIn = [...registry.versionsOf(kind), ...(laterRegistry?.versionsOf(kind) ?? [])];
+      if (!validate && builtIn.length === 0) {
+        crds ??= new CrdSchemaRegistry();
+        validate = crds.validatorFor(apiVersion, kind);
+        if (!validate) {
+          const served = crds.versionsOf(kind);
+          const hint = served.length > 0 ? ` (its CRD serves ${served.join(', ')})` : ' (nor a CRD in schemas/crds)';
+          found.push(
+            finding(
+              manifest,
+              'apiVersion',
+              `${apiVersion} ${kind} is not a kind Kubernetes 1.27 or ${LATER_VERSION} serves${hint}`,
+            ),
+          );
+          continue;
+        }
+      }
       if (!validate) {
-        const served = registry.versionsOf(kind);
-        const hint = served.length > 0 ? ` (1.27 serves ${kind} as ${served.join(', ')})` : '';
         found.push(
           finding(
             manifest,
             'apiVersion',
-            `${apiVersion} ${kind} is not a kind Kubernetes 1.27 or ${LATER_VERSION} serves${hint}`,
+            `${apiVersion} ${kind} is not a kind Kubernetes 1.27 or ${LATER_VERSION} serves (${servedBy(kind)})`,
           ),
         );
         continue;
       }
       if (validate(manifest.object)) continue;
-      // An IntOrString mismatch also fails each branch of its oneOf: report the oneOf once.
-      const errors = (validate.errors ?? []).filter((error) => !error.schemaPath.includes('/oneOf/'));
+      // An IntOrString mismatch also fails each branch of its oneOf (anyOf in a CRD): report it once.
+      const errors = (validate.errors ?? []).filter(
+        (error) => !error.schemaPath.includes('/oneOf/') && !error.schemaPath.includes('/anyOf/'),
+      );
       for (const error of errors) {
         const { path, message } = describe(error);
         found.push(finding(manifest, path || undefined, message));

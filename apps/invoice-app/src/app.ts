@@ -29,6 +29,9 @@ export function leaseMs(config: InvoiceConfig): number {
 export async function buildApp(config: InvoiceConfig): Promise<ServiceApp> {
   const app = await createService({
     name: 'invoice-app',
+    description:
+      'The Antaeus-compatible billing service: invoices and customers, billing runs that charge every pending invoice ' +
+      'exactly once through the payment provider, and the runs as records to follow and look back on.',
     databaseUrl: config.DATABASE_URL,
     migrationsDir,
     logLevel: config.LOG_LEVEL,

@@ -19,6 +19,7 @@ export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.
 export async function buildApp(config: Config): Promise<ServiceApp> {
   const app = await createService({
     name: 'payment-provider',
+    description: 'A simulated card processor with an idempotent charge API and a ledger of every charge attempt.',
     databaseUrl: config.DATABASE_URL,
     migrationsDir,
     logLevel: config.LOG_LEVEL,

@@ -1,5 +1,7 @@
 export { LocalPostgres, freePort, quoteIdent, withAdmin, type LocalPostgresOptions } from './local-postgres.js';
 export { ManagedProcess, TS_NODE_FLAGS, type Exit, type ManagedProcessOptions } from './process.js';
+export { PlatformLock, PlatformRunningError, type PlatformRecord } from './platform-lock.js';
+export { SupervisedService, type RestartPolicy, type SupervisionEvents } from './supervised-service.js';
 export {
   compiledEntryPoints,
   entryPoints,

@@ -94,10 +94,17 @@ export class LocalPostgres {
     return this.url(name);
   }
 
-  /** Stops the server and starts it again on the same port and files, as a database failover would look to clients. */
-  async restart(): Promise<void> {
+  /**
+   * Stops the server and starts it again on the same port and files, as a database failover
+   * would look to clients; `whileAway` runs in between, to see what they get meanwhile.
+   */
+  async restart(whileAway?: () => Promise<void>): Promise<void> {
     await this.stop();
-    await this.server.start();
+    try {
+      await whileAway?.();
+    } finally {
+      await this.server.start();
+    }
   }
 
   /** Stops the server; the files stay in `dataDir`. */

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalPostgres } from './local-postgres.js';
+import { PlatformLock } from './platform-lock.js';
 import { ManagedProcess } from './process.js';
+import { SupervisedService, type RestartPolicy } from './supervised-service.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -51,10 +54,16 @@ export interface PlatformOptions {
   readonly seedInvoicesPerCustomer?: number;
   /** pino level of the services. @default "info" */
   readonly logLevel?: string;
+  /** More variables for invoice-app, such as its `BILLING_*` tuning; the wiring above wins over them. @default none */
+  readonly invoiceAppSettings?: Environment;
   /** Run the compiled services (`npm run build` first) with plain node, as the images do. @default false: the sources, through tsx */
   readonly compiled?: boolean;
+  /** Restart a service that exits once the platform is up, as its Deployment would; a crash loop stops the platform (see `failed`). @default no restarts: a test that kills a replica wants it to stay down */
+  readonly restart?: RestartPolicy;
   /** Receives every line the services and Postgres print. @default dropped */
   readonly onOutput?: (source: string, chunk: string) => void;
+  /** Receives the platform's own reports: a service that exited and why, its restart. @default dropped */
+  readonly onReport?: (line: string) => void;
   /** Aborting it stops whatever has started so far, and the start rejects. @default never aborted */
   readonly signal?: AbortSignal;
 }
@@ -70,6 +79,8 @@ export interface Platform {
   readonly paymentProviderToken: string;
   /** Starts one more invoice-app process (as a replacement for a killed one, say). */
   startInvoiceApp(replica: number): Promise<ManagedProcess>;
+  /** Settles with the reason once a crash-looping service has made the platform stop (with `restart` only). */
+  readonly failed: Promise<string>;
   /** SIGTERM to every service, wait for them, then stop Postgres. */
   stop(): Promise<void>;
 }
@@ -81,34 +92,72 @@ export interface Platform {
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const dataDir = resolve(options.dataDir ?? '.data');
-  if (options.fresh) await rm(dataDir, { recursive: true, force: true });
-  const forward = (source: string) => (chunk: string) => options.onOutput?.(source, chunk);
+  const providerPort = options.paymentProviderPort ?? 9000;
+  const invoicePort = options.invoiceAppPort ?? 8000;
+  const replicas = Array.from({ length: options.invoiceAppReplicas ?? 1 }, (_unused, replica) => replica);
+  const paymentProviderUrl = `http://127.0.0.1:${providerPort}`;
+  const invoiceAppUrl = (replica: number) => `http://127.0.0.1:${invoicePort + replica}`;
 
-  const postgres = await LocalPostgres.start({ dataDir: join(dataDir, 'postgres'), onLog: forward('postgres') });
-  const started: ManagedProcess[] = [];
-  const stop = async () => {
-    await Promise.all(started.map((service) => service.stop('SIGTERM')));
-    await postgres.stop();
-  };
+  // Before anything is touched: a platform that runs on this folder already is named, not stopped.
+  const createdDataDir = (await mkdir(dataDir, { recursive: true })) !== undefined;
+  const lock = await PlatformLock.acquire({
+    pid: process.pid,
+    dataDir,
+    urls: [...replicas.map(invoiceAppUrl), paymentProviderUrl],
+    startedAt: new Date().toISOString(),
+  });
+  const forward = (source: string) => (chunk: string) => options.onOutput?.(source, chunk);
+  const services = new Map<string, SupervisedService | ManagedProcess>();
+  let postgres: LocalPostgres | undefined;
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      await Promise.all([...services.values()].map((service) => service.stop()));
+      await postgres?.stop();
+      await lock.release();
+    })());
+
+  let giveUp: (reason: string) => void = () => undefined;
+  const failed = new Promise<string>((resolveFailed) => {
+    giveUp = (reason) => void stop().then(() => resolveFailed(reason));
+  });
 
   try {
+    await checkPorts([
+      ['payment-provider', providerPort],
+      ...replicas.map((replica): [string, number] => [`invoice-app[${replica}]`, invoicePort + replica]),
+    ]);
+    if (options.fresh) await emptyFolder(dataDir, PlatformLock.fileName);
+    postgres = await LocalPostgres.start({ dataDir: join(dataDir, 'postgres'), onLog: forward('postgres') });
     options.signal?.throwIfAborted();
     const billingApiToken = options.billingApiToken ?? randomToken();
     const paymentProviderToken = options.paymentProviderToken ?? randomToken();
-    const providerPort = options.paymentProviderPort ?? 9000;
-    const invoicePort = options.invoiceAppPort ?? 8000;
-    const paymentProviderUrl = `http://127.0.0.1:${providerPort}`;
 
     const entries = options.compiled ? compiledEntryPoints : entryPoints;
     const nodeFlags = options.compiled ? [] : undefined;
     const launch = async (name: string, entry: string, env: Environment, url: string) => {
-      const service = ManagedProcess.start(entry, env, { onOutput: forward(name), detached: true, nodeFlags });
-      started.push(service);
-      await service.waitForHttp(`${url}/rest/ready`, 120_000, options.signal);
-      return service;
+      const start = () => ManagedProcess.start(entry, env, { onOutput: forward(name), detached: true, nodeFlags });
+      const ready = (service: ManagedProcess) =>
+        service.waitForHttp(`${url}/rest/ready`, 120_000, options.signal, true);
+      const service = start();
+      services.set(name, service);
+      await ready(service);
+      if (options.restart !== undefined) {
+        services.set(
+          name,
+          new SupervisedService(name, service, start, ready, options.restart, {
+            report: (line) => options.onReport?.(line),
+            giveUp: (reason) => giveUp(reason),
+          }),
+        );
+      }
+    };
+    const current = (name: string): ManagedProcess => {
+      const service = services.get(name)!;
+      return service instanceof SupervisedService ? service.current : service;
     };
 
-    const paymentProvider = await launch(
+    await launch(
       'payment-provider',
       entries.paymentProvider,
       paymentProviderEnvironment(options, {
@@ -121,11 +170,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
     const invoicesUrl = await postgres.ensureDatabase('invoices');
     const invoiceAppUrls: string[] = [];
-    const invoiceApps: ManagedProcess[] = [];
     const startInvoiceApp = async (replica: number) => {
-      const url = `http://127.0.0.1:${invoicePort + replica}`;
-      const service = await launch(
-        `invoice-app-${replica}`,
+      const name = `invoice-app-${replica}`;
+      await launch(
+        name,
         entries.invoiceApp,
         invoiceAppEnvironment(options, {
           port: invoicePort + replica,
@@ -134,31 +182,62 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
           paymentProviderToken,
           billingApiToken,
         }),
-        url,
+        invoiceAppUrl(replica),
       );
-      invoiceAppUrls[replica] = url;
-      invoiceApps[replica] = service;
-      return service;
+      invoiceAppUrls[replica] = invoiceAppUrl(replica);
+      return current(name);
     };
     // All at once, as pods would: seeding and migrations must cope with replicas racing.
-    const replicas = Array.from({ length: options.invoiceAppReplicas ?? 1 }, (_unused, replica) => replica);
     await Promise.all(replicas.map(startInvoiceApp));
     options.signal?.throwIfAborted();
 
     return {
       postgres,
-      paymentProvider,
-      invoiceApps,
+      get paymentProvider() {
+        return current('payment-provider');
+      },
+      get invoiceApps() {
+        return invoiceAppUrls.map((_url, replica) => current(`invoice-app-${replica}`));
+      },
       paymentProviderUrl,
       invoiceAppUrls,
       billingApiToken,
       paymentProviderToken,
       startInvoiceApp,
+      failed,
       stop,
     };
   } catch (err) {
     await stop();
+    // A start refused before Postgres made its files leaves no empty folder behind.
+    if (createdDataDir) await rmdir(dataDir).catch(() => undefined);
     throw err;
+  }
+}
+
+/** Fails with one line naming the port and who wants it, when two services would share a port or one is taken. */
+async function checkPorts(wanted: [name: string, port: number][]): Promise<void> {
+  const hint = 'Choose others with INVOICE_APP_PORT and PAYMENT_PROVIDER_PORT.';
+  for (const [index, [name, port]] of wanted.entries()) {
+    const other = wanted.slice(0, index).find(([, taken]) => taken === port);
+    if (other) throw new Error(`${name} and ${other[0]} would both listen on port ${port}. ${hint}`);
+  }
+  for (const [name, port] of wanted) {
+    const problem = await new Promise<string | undefined>((resolveCheck) => {
+      const probe = createServer();
+      probe.once('error', (err: NodeJS.ErrnoException) =>
+        resolveCheck(err.code === 'EADDRINUSE' ? 'is in use by another process' : `cannot be used (${err.code})`),
+      );
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolveCheck(undefined)));
+    });
+    if (problem) throw new Error(`Port ${port}, for ${name}, ${problem}. ${hint}`);
+  }
+}
+
+/** Removes everything in `dir` but `keep`. */
+async function emptyFolder(dir: string, keep: string): Promise<void> {
+  for (const entry of await readdir(dir)) {
+    if (entry !== keep) await rm(join(dir, entry), { recursive: true, force: true });
   }
 }
 
@@ -206,6 +285,7 @@ export function paymentProviderEnvironment(options: PlatformOptions, wiring: Wir
 /** invoice-app's variables: those of its manifest. */
 export function invoiceAppEnvironment(options: PlatformOptions, wiring: Wiring): Environment {
   return {
+    ...options.invoiceAppSettings,
     ...localOnly(options),
     NODE_OPTIONS: SERVICE_NODE_OPTIONS,
     PORT: String(wiring.port),

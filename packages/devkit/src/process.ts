@@ -46,7 +46,8 @@ export class ManagedProcess {
     const nodeFlags = options.nodeFlags ?? TS_NODE_FLAGS;
     const child = spawn(process.execPath, [...nodeFlags, entry, ...(options.args ?? [])], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // The IPC channel is how a service tells which port it holds (see waitForHttp).
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: options.detached ?? false,
     });
     return new ManagedProcess(child, options.onOutput);
@@ -58,6 +59,8 @@ export class ManagedProcess {
   stderr = '';
   /** Settles when the process has exited. */
   readonly exited: Promise<Exit>;
+  /** The TCP ports the process said it listens on (the service kit says so over IPC once it does). */
+  readonly ports = new Set<number>();
 
   private constructor(
     readonly child: ChildProcess,
@@ -74,6 +77,9 @@ export class ManagedProcess {
     child.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = keep(this.stderr, chunk.toString());
       onOutput?.(chunk.toString(), 'stderr');
+    });
+    child.on('message', (message: { listening?: unknown }) => {
+      if (typeof message?.listening === 'number') this.ports.add(message.listening);
     });
     ManagedProcess.running.add(this);
     this.exited = new Promise((resolve) =>
@@ -101,14 +107,20 @@ export class ManagedProcess {
     }
   }
 
-  /** Polls `url` until it answers 200; fails early with the process output if it dies, or when `signal` aborts. */
-  async waitForHttp(url: string, timeoutMs = 30_000, signal?: AbortSignal): Promise<void> {
+  /**
+   * Polls `url` until it answers 200; fails early with the process output if it dies, or when
+   * `signal` aborts. With `ownPort`, an answer counts only once this process has said it holds
+   * the URL's port: another process on that port (one started with the same port by mistake)
+   * cannot answer for it.
+   */
+  async waitForHttp(url: string, timeoutMs = 30_000, signal?: AbortSignal, ownPort = false): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    const port = Number(new URL(url).port);
     while (Date.now() < deadline) {
       signal?.throwIfAborted();
       if (!this.running) throw new Error(`process exited before ${url} answered:\n${this.stderr}${this.stdout}`);
-      const ok = await fetch(url).then(
-        (response) => response.status === 200,
+      const ok = await (ownPort && !this.ports.has(port) ? Promise.resolve(undefined) : fetch(url)).then(
+        (response) => response?.status === 200,
         () => false,
       );
       if (ok) return;

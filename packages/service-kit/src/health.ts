@@ -1,6 +1,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply } from 'fastify';
 import type pg from 'pg';
+import Type from 'typebox';
+import { responses } from './openapi.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,9 +45,17 @@ export const healthPlugin = fp<HealthOptions>(
     const json = (reply: FastifyReply, value: string) =>
       reply.type('application/json; charset=utf-8').send(JSON.stringify(value));
 
-    app.get('/rest/health', { logLevel: 'warn' }, async (_request, reply) => json(reply, 'ok'));
+    const healthSchema = {
+      summary: 'Liveness: answers while the process lives',
+      response: responses({ 200: Type.Literal('ok') }),
+    };
+    app.get('/rest/health', { logLevel: 'warn', schema: healthSchema }, async (_request, reply) => json(reply, 'ok'));
 
-    app.get('/rest/ready', { logLevel: 'warn' }, async (_request, reply) => {
+    const readySchema = {
+      summary: 'Readiness: the database answers, migrations are applied, start-up work is done',
+      response: responses({ 200: Type.Literal('ready') }, 503),
+    };
+    app.get('/rest/ready', { logLevel: 'warn', schema: readySchema }, async (_request, reply) => {
       if (app.isShuttingDown) return reply.code(503).send({ error: 'shutting down' });
       if (app.isStartingUp) return reply.code(503).send({ error: 'start-up work (seeding, say) not finished yet' });
       try {

@@ -49,7 +49,13 @@ export const metricsPlugin = fp<MetricsOptions>(
       duration.observe(labels, reply.elapsedTime / 1000);
     });
 
-    app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+    const schema = {
+      summary: 'Prometheus metrics, text exposition format',
+      response: {
+        200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+      },
+    };
+    app.get('/metrics', { logLevel: 'warn', schema }, async (_request, reply) => {
       reply.type(registry.contentType);
       return registry.metrics();
     });

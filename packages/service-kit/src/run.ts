@@ -42,8 +42,19 @@ export async function runService<Config extends BaseConfig>(options: RunOptions<
   // Not ready until the start-up work is done too: a replica that answers before it is seeded would serve nothing.
   app.isStartingUp = options.afterMigrations !== undefined;
   await app.listen({ port: config.PORT, host: options.host ?? process.env.HOST ?? '0.0.0.0' });
+  announceListening(app);
   void migrateWhenPossible(app, async () => options.afterMigrations?.(app, config));
   return app;
+}
+
+// A parent that started this process with an IPC channel (devkit's local platform) learns that
+// the port answering its readiness checks is this process's, not another's that holds it. The
+// channel must not keep the process alive.
+function announceListening(app: ServiceApp): void {
+  if (process.send === undefined) return;
+  const address = app.server.address();
+  if (typeof address === 'object' && address !== null) process.send({ listening: address.port });
+  process.channel?.unref();
 }
 
 async function migrateWhenPossible(app: ServiceApp, then: () => Promise<void>): Promise<void> {

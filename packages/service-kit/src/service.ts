@@ -10,8 +10,10 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type pg from 'pg';
 import { AllowedMethods } from './allowed-methods.js';
 import { createPool, type PoolOptions } from './database.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-outage.js';
 import { healthPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
+import { openApiPlugin } from './openapi.js';
 import { RequestLogController } from './request-log.js';
 import { applyMigrations, migrationNames } from './migrations.js';
 import { formatValidationErrors, validatorCompiler } from './validation.js';
@@ -50,13 +52,16 @@ export interface ServiceOptions {
   readonly pool?: Omit<PoolOptions, 'connectionString'>;
   /** Largest request body accepted, in bytes. @default 65536 */
   readonly bodyLimit?: number;
+  /** What the service is, for its OpenAPI document. @default none */
+  readonly description?: string;
 }
 
 /**
  * Creates a Fastify app with what every service needs: JSON logs through pino with the
  * Authorization header redacted, errors as `{ "error": ... }` with 4xx for anything the
  * client got wrong, a bounded Postgres pool, health and readiness, Prometheus metrics and
- * a `migrate()` for the service's SQL migrations. The service then registers its routes.
+ * a `migrate()` for the service's SQL migrations, and its OpenAPI document at /rest/openapi.json.
+ * The service then registers its routes.
  */
 export async function createService(options: ServiceOptions): Promise<ServiceApp> {
   const app = Fastify({
@@ -102,6 +107,16 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
     if (methodNotAllowed(request, reply)) return;
     void reply.code(404).send({ error: `Route ${request.method} ${request.url} not found` });
   });
+  // Every 503 says when to try again, whichever route answered it (a billing run stopped by the
+  // database answers its own).
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (reply.statusCode === 503 && !reply.hasHeader('retry-after')) {
+      void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    }
+    done(null, payload);
+  });
+  // First, so that every route after it is in the OpenAPI document.
+  await app.register(openApiPlugin, { title: options.name, description: options.description });
 
   const pool = createPool(
     { ...options.pool, connectionString: options.databaseUrl, applicationName: options.name },
@@ -131,6 +146,15 @@ function errorHandler(error: FastifyError, request: FastifyRequest, reply: Fasti
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     return reply.code(status).send({ error: error.message });
+  }
+  // A database that is away is not the service failing: the client may retry, and every route
+  // says so the same way, those added later included.
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ reason: error.message, code: error.code }, 'database unavailable');
+    return reply
+      .code(503)
+      .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+      .send({ error: `The database is unavailable right now; retry in ${DATABASE_RETRY_AFTER_SECONDS} s` });
   }
   request.log.error({ err: error }, 'request failed');
   // A deliberate 5xx (503 from fault injection, say) keeps its message; an unexpected one leaks nothing.

@@ -42,6 +42,20 @@ describe('readiness', () => {
     expect(away.json().error).toMatch(/database not ready/);
     expect((await app.inject('/rest/health')).statusCode).toBe(200);
 
+    // Every route that needs the database answers 503 with Retry-After, never 500.
+    const read = await app.inject('/widgets/1');
+    const write = await app.inject({
+      method: 'POST',
+      url: '/widgets',
+      headers: { authorization: 'Bearer widget-token-0123456789' },
+      payload: { name: 'cog' },
+    });
+    for (const answer of [read, write, away]) {
+      expect(answer.statusCode).toBe(503);
+      expect(answer.headers['retry-after']).toBe('5');
+    }
+    expect(read.json()).toEqual({ error: 'The database is unavailable right now; retry in 5 s' });
+
     server = await LocalPostgres.start({ dataDir: server.dataDir, port: server.port, durable: false });
     await expect.poll(async () => (await app.inject('/rest/ready')).statusCode, { timeout: 10_000 }).toBe(200);
   });

@@ -1,8 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Type from 'typebox';
-import { requireBearerToken, type RoutesPlugin } from '@billing/service-kit';
+import { bearerToken, requireBearerToken, responses, type RoutesPlugin } from '@billing/service-kit';
 import type { BillingRuns, RunRecord } from '../billing/billing-runs.js';
+import { BillingRun } from './api-schemas.js';
 
 /** What the billing-runs routes need. */
 export interface BillingRunsRoutesOptions {
@@ -39,11 +40,21 @@ export const billingRunsRoutes: RoutesPlugin<BillingRunsRoutesOptions> = async (
 
   const notFound = (runId: string) => ({ error: `Billing run '${runId}' was not found` });
 
-  scope.get('/rest/v1/billing-runs', { schema: { querystring: ListQuery } }, async (request) =>
-    runs.list(request.query.limit ?? 20),
-  );
+  const listSchema = {
+    summary: 'The billing runs, newest first',
+    security: bearerToken,
+    querystring: ListQuery,
+    response: responses({ 200: Type.Array(BillingRun) }, 400, 401, 503),
+  };
+  scope.get('/rest/v1/billing-runs', { schema: listSchema }, async (request) => runs.list(request.query.limit ?? 20));
 
-  scope.get('/rest/v1/billing-runs/:runId', { schema: { params: RunParams } }, async (request, reply) => {
+  const oneSchema = {
+    summary: 'One billing run, as it is now',
+    security: bearerToken,
+    params: RunParams,
+    response: responses({ 200: BillingRun }, 400, 401, 404, 503),
+  };
+  scope.get('/rest/v1/billing-runs/:runId', { schema: oneSchema }, async (request, reply) => {
     const run = await runs.get(request.params.runId);
     return run ?? reply.code(404).send(notFound(request.params.runId));
   });
@@ -55,7 +66,27 @@ export const billingRunsRoutes: RoutesPlugin<BillingRunsRoutesOptions> = async (
     for (const stream of streams) stream.end();
   });
 
-  scope.get('/rest/v1/billing-runs/:runId/events', { schema: { params: RunParams } }, async (request, reply) => {
+  const eventsSchema = {
+    summary: "A billing run's progress as server-sent events",
+    description:
+      'text/event-stream: a progress event (data: the run) whenever its counts change, at most a few a second, ' +
+      'then an end event with the final run, then the stream closes.',
+    security: bearerToken,
+    params: RunParams,
+    response: responses(
+      {
+        200: {
+          description: 'event: progress | end, data: the run as JSON',
+          content: { 'text/event-stream': { schema: Type.String() } },
+        },
+      },
+      400,
+      401,
+      404,
+      503,
+    ),
+  };
+  scope.get('/rest/v1/billing-runs/:runId/events', { schema: eventsSchema }, async (request, reply) => {
     const first = await runs.get(request.params.runId);
     if (first === undefined) return reply.code(404).send(notFound(request.params.runId));
 

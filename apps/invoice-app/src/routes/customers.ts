@@ -1,6 +1,7 @@
 import Type from 'typebox';
-import { jsonArrayStream, type RoutesPlugin } from '@billing/service-kit';
+import { jsonArrayStream, responses, type RoutesPlugin } from '@billing/service-kit';
 import { customerJson, type CustomerRow } from '../representation.js';
+import { Customer } from './api-schemas.js';
 import { IdParams } from './id-params.js';
 
 // A misspelt parameter is refused rather than silently ignored.
@@ -13,7 +14,12 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * GET /rest/v1/customers/:id: one customer; 404 if there is none, 400 for a bad id.
  */
 export const customerRoutes: RoutesPlugin = async (app) => {
-  app.get('/rest/v1/customers', { schema: { querystring: NoQuery } }, async (_request, reply) => {
+  const listSchema = {
+    summary: 'Every customer, streamed',
+    querystring: NoQuery,
+    response: responses({ 200: Type.Array(Customer) }, 400, 503),
+  };
+  app.get('/rest/v1/customers', { schema: listSchema }, async (_request, reply) => {
     const stream = await jsonArrayStream(async (afterId, limit) => {
       const { rows } = await app.db.query<CustomerRow>(
         'SELECT id, currency FROM customers WHERE id > $1 ORDER BY id LIMIT $2',
@@ -24,7 +30,12 @@ export const customerRoutes: RoutesPlugin = async (app) => {
     return reply.type(JSON_TYPE).send(stream);
   });
 
-  app.get('/rest/v1/customers/:id', { schema: { params: IdParams } }, async (request, reply) => {
+  const byIdSchema = {
+    summary: 'One customer',
+    params: IdParams,
+    response: responses({ 200: Customer }, 400, 404, 503),
+  };
+  app.get('/rest/v1/customers/:id', { schema: byIdSchema }, async (request, reply) => {
     const { id } = request.params;
     const { rows } = await app.db.query<CustomerRow>('SELECT id, currency FROM customers WHERE id = $1', [id]);
     const customer = rows[0];

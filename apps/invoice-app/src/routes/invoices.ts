@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import Type from 'typebox';
-import { jsonArrayStream, type RoutesPlugin } from '@billing/service-kit';
+import { jsonArrayStream, responses, type RoutesPlugin } from '@billing/service-kit';
 import { INVOICE_COLUMNS, invoiceJson, type InvoiceRow } from '../representation.js';
+import { Invoice, InvoiceCounts } from './api-schemas.js';
 import { IdParams, MAX_ID } from './id-params.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -34,12 +35,19 @@ const READ_AFTER_WITH_STATUS = {
   text: `SELECT ${INVOICE_COLUMNS} FROM invoices WHERE id > $1 AND status = $3 ORDER BY id LIMIT $2`,
 };
 
+const COUNT_BY_STATUS = {
+  name: 'invoices-count-by-status',
+  text: 'SELECT status, count(*)::int AS count FROM invoices GROUP BY status',
+};
+
 /**
  * GET /rest/v1/invoices: without `limit` or `after`, every invoice (optionally of one
  * `status`) as one streamed JSON array, as Antaeus answers. With `limit` and/or `after`, one
  * page: the invoices with an id greater than `after` (default 0), at most `limit` (default
  * 100, at most 1000), still a plain array; when more follow, a `Link: <...>; rel="next"`
  * header gives the next page's URL (its `after` is the last id of this page).
+ *
+ * GET /rest/v1/invoices/counts: the number of invoices in each status (the operator page's tally).
  *
  * GET /rest/v1/invoices/:id: one invoice; 404 if there is none, 400 for an id that is not a
  * positive 32-bit integer.
@@ -66,7 +74,15 @@ export const invoiceRoutes: RoutesPlugin = async (app) => {
     return rows;
   };
 
-  app.get('/rest/v1/invoices', { schema: { querystring: ListQuery } }, async (request, reply) => {
+  const listSchema = {
+    summary: 'Every invoice, or one page of them',
+    description:
+      'Without limit or after: every invoice (optionally of one status) as one streamed array, as Antaeus answers. ' +
+      'With limit and/or after: the invoices with a larger id than after, at most limit; a Link header (rel="next") gives the next page.',
+    querystring: ListQuery,
+    response: responses({ 200: Type.Array(Invoice) }, 400, 503),
+  };
+  app.get('/rest/v1/invoices', { schema: listSchema }, async (request, reply) => {
     const { status, limit, after } = request.query;
     if (limit === undefined && after === undefined) {
       const stream = await jsonArrayStream((afterId, batch) => readAfter(status, afterId, batch), invoiceJson);
@@ -87,7 +103,26 @@ export const invoiceRoutes: RoutesPlugin = async (app) => {
     return reply.type(JSON_TYPE).send(`[${page.map(invoiceJson).join(',')}]`);
   });
 
-  app.get('/rest/v1/invoices/:id', { schema: { params: IdParams } }, async (request, reply) => {
+  app.get(
+    '/rest/v1/invoices/counts',
+    {
+      schema: {
+        summary: 'How many invoices there are in each status',
+        response: responses({ 200: InvoiceCounts }, 503),
+      },
+    },
+    async () => {
+      const { rows } = await app.db.query<{ status: 'PENDING' | 'PAID' | 'FAILED'; count: number }>(COUNT_BY_STATUS);
+      return { PENDING: 0, PAID: 0, FAILED: 0, ...Object.fromEntries(rows.map((row) => [row.status, row.count])) };
+    },
+  );
+
+  const byIdSchema = {
+    summary: 'One invoice',
+    params: IdParams,
+    response: responses({ 200: Invoice }, 400, 404, 503),
+  };
+  app.get('/rest/v1/invoices/:id', { schema: byIdSchema }, async (request, reply) => {
     const { id } = request.params;
     const invoice = await byId.load(id);
     if (invoice === undefined) return reply.code(404).send({ error: `Invoice '${id}' was not found` });

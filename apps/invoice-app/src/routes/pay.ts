@@ -1,7 +1,8 @@
 import Type from 'typebox';
-import { requireBearerToken, type RoutesPlugin } from '@billing/service-kit';
+import { bearerToken, requireBearerToken, responses, type RoutesPlugin } from '@billing/service-kit';
 import type { BillingEngine } from '../billing/billing-engine.js';
 import { RUN_TRIGGERS } from '../billing/billing-runs.js';
+import { BillingRun, PaySummary } from './api-schemas.js';
 
 /** What the pay route needs. */
 export interface PayRoutesOptions {
@@ -37,7 +38,24 @@ export const payRoutes: RoutesPlugin<PayRoutesOptions> = async (scope, { token, 
   // Runs answered with 202 have no request to keep the server open: shutdown waits for them here.
   scope.addHook('onClose', () => engine.allEnded());
 
-  scope.post('/rest/v1/invoices/pay', { schema: { headers: PayHeaders } }, async (request, reply) => {
+  const schema = {
+    summary: 'Start a billing run over every invoice that is not PAID and not FAILED',
+    description:
+      'By default waits for the run to end and answers its summary. With Prefer: respond-async answers 202 at once, ' +
+      'Location: /rest/v1/billing-runs/<runId>, body the run; follow it there.',
+    security: bearerToken,
+    headers: PayHeaders,
+    response: responses(
+      {
+        200: PaySummary,
+        202: { ...BillingRun, description: 'Started (Prefer: respond-async); Location gives its address' },
+      },
+      400,
+      401,
+      503,
+    ),
+  };
+  scope.post('/rest/v1/invoices/pay', { schema }, async (request, reply) => {
     const failed = (err: unknown) => {
       const reason = err instanceof Error ? err.message : String(err);
       return reply.code(503).send({

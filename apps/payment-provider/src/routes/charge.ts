@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { requireBearerToken, type RoutesPlugin } from '@billing/service-kit';
+import Type from 'typebox';
+import { bearerToken, requireBearerToken, responses, type RoutesPlugin } from '@billing/service-kit';
 import type { CardProcessor, ChargeOutcome } from '../card-processor.js';
 import {
   SUPPORTED_CURRENCIES,
@@ -49,7 +50,24 @@ export const chargeRoutes: RoutesPlugin<ChargeRoutesOptions> = async (scope, { t
 
   scope.post(
     '/rest/v1/charge',
-    { schema: { body: chargeRequestSchema, headers: chargeHeadersSchema } },
+    {
+      schema: {
+        summary: 'Charge a customer (simulated: succeeds at PAYMENT_SUCCESS_RATE)',
+        description:
+          'The same Idempotency-Key with the same body answers the first answer again (Idempotent-Replayed: true) and charges nothing more.',
+        security: bearerToken,
+        body: chargeRequestSchema,
+        headers: chargeHeadersSchema,
+        response: responses(
+          { 200: Type.Object({ result: Type.Boolean({ description: 'true charged, false declined' }) }) },
+          400,
+          401,
+          409,
+          422,
+          503,
+        ),
+      },
+    },
     async (request, reply) => {
       const { currency } = request.body;
       if (!isSupportedCurrency(currency)) {
