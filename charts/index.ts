@@ -104,7 +104,8 @@ export {
   TeamGuardrails,
   type TeamGuardrailsProps,
 } from './team-guardrails.js';
-export { CREATED_AT_DEPLOY, secretsCreatedAtDeploy, waiver } from './verify-annotations.js';
+export { ConstructAnnotator } from './construct-annotator.js';
+export { CONSTRUCT, CREATED_AT_DEPLOY, OWNED_BY, secretsCreatedAtDeploy, waiver } from './verify-annotations.js';
 export { ArgoCdApplication, type ArgoCdApplicationProps } from './argo-cd-application.js';
 export {
   ArgoCdProject,

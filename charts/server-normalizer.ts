@@ -1,4 +1,5 @@
 import { App, type AppProps, type IResolver, type ResolutionContext } from 'cdk8s';
+import { ConstructAnnotator } from './construct-annotator.js';
 import { canonicalQuantity } from './quantity.js';
 
 /**
@@ -50,7 +51,13 @@ function isQuantity(path: string[]): boolean {
 /** Keys whose values are maps of resource name to quantity. */
 const QUANTITY_PARENTS = new Set(['limits', 'requests', 'hard', 'default', 'defaultRequest', 'max', 'min']);
 
-/** A cdk8s App whose manifests pass through the ServerNormalizer. Tests and main.ts both use it. */
+/**
+ * A cdk8s App whose manifests pass through the ServerNormalizer and name their construct (see
+ * ConstructAnnotator). Tests and main.ts both use it.
+ */
 export function createPlatformApp(props: AppProps = {}): App {
-  return new App({ ...props, resolvers: [new ServerNormalizer(), ...(props.resolvers ?? [])] });
+  return new App({
+    ...props,
+    resolvers: [new ServerNormalizer(), new ConstructAnnotator(), ...(props.resolvers ?? [])],
+  });
 }

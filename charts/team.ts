@@ -5,6 +5,7 @@ import type { ClusterDns } from './cluster-dns.js';
 import { DEFAULT_PART_OF, MANAGED_BY_LABEL, PART_OF_LABEL } from './labels.js';
 import { SecureNamespace, type ContainerDefaults, type NamespaceQuota } from './secure-namespace.js';
 import { TeamGuardrails } from './team-guardrails.js';
+import { OWNED_BY } from './verify-annotations.js';
 
 const ALL_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 const READ_VERBS = ['get', 'list', 'watch'];
@@ -114,5 +115,7 @@ export class Team extends Construct {
     binding.addSubjects(kplus.Group.fromName(this, 'Group', this.group), deployer);
     for (const object of [role, deployer, binding]) object.node.addDependency(this.secureNamespace);
     TeamGuardrails.of(this, { partOf }).protect(this.namespace);
+    // The declared ownership, which `npm run verify` holds every binding in the namespace to.
+    (this.secureNamespace.node.findChild('Namespace') as kplus.Namespace).metadata.addAnnotation(OWNED_BY, this.group);
   }
 }

@@ -26,3 +26,12 @@ export function waiver(check: string, reason: string): Record<string, string> {
 export function secretsCreatedAtDeploy(secrets: { namespace: string; name: string }[]): string {
   return secrets.map((secret) => `Secret/${secret.namespace}/${secret.name}`).join(', ');
 }
+
+/** The construct path of the object (written by ConstructAnnotator): verify findings name it. */
+export const CONSTRUCT = 'verify.billing/construct';
+
+/** A digest of the object as its construct synthesized it (written by ConstructAnnotator). */
+export const DIGEST = 'verify.billing/declared';
+
+/** On a Namespace: the group that owns it, the only one that may be bound there (written by Team). */
+export const OWNED_BY = 'verify.billing/owned-by';

@@ -13,6 +13,7 @@ import {
   sshPort,
 } from './checks/container-hardening.js';
 import { cronJobDeadline, cronSchedule } from './checks/cron-job.js';
+import { declaredObjects } from './checks/declared-objects.js';
 import { customResourceReferences } from './checks/custom-resource-references.js';
 import { duplicateEnvVar, envVarSecret } from './checks/environment.js';
 import { hpaOwnsReplicas, hpaTargetExists } from './checks/horizontal-pod-autoscaler.js';
@@ -27,6 +28,7 @@ import {
 } from './checks/network-policy-coverage.js';
 import { networkPolicyRules } from './checks/network-policy-rules.js';
 import { objectNames } from './checks/object-names.js';
+import { oneSidedRules } from './checks/one-sided-rules.js';
 import {
   pdbAllowsDisruption,
   pdbFields,
@@ -52,9 +54,11 @@ import {
 } from './checks/rbac-escalation.js';
 import { rbacBindings, rbacRules } from './checks/rbac-rules.js';
 import { schema } from './checks/schema.js';
+import { secretLiteralData } from './checks/secret-literal-data.js';
 import { deprecatedServiceAccountField, serviceAccountTokenAutomount } from './checks/service-account.js';
 import { ingressBackendsExist, serviceTargetsPods } from './checks/service-references.js';
 import { servicePorts, serviceType } from './checks/service-rules.js';
+import { teamBindings } from './checks/team-bindings.js';
 import { replicasSpreadAcrossNodes } from './checks/spread.js';
 import { selectorMatchesTemplate } from './checks/workload-selector.js';
 
@@ -126,4 +130,9 @@ export const ALL_CHECKS: readonly Check[] = [
   rbacWrites,
   rbacSecretRead,
   rbacEscalationThroughServiceAccounts,
+  // 7. Declared intent.
+  declaredObjects,
+  oneSidedRules,
+  teamBindings,
+  secretLiteralData,
 ];

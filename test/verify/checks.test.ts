@@ -6,6 +6,7 @@ import { bestPracticeCases } from './cases/best-practice.js';
 import type { BrokenCase } from './cases/broken-case.js';
 import { customResourceCases } from './cases/custom-resources.js';
 import { exemptionCases } from './cases/exemptions.js';
+import { intentCases } from './cases/intent.js';
 import { podSecurityCases } from './cases/pod-security.js';
 import { rbacCases } from './cases/rbac.js';
 import { referenceCases } from './cases/references.js';
@@ -21,6 +22,7 @@ const CASES: BrokenCase[] = [
   ...rbacCases,
   ...exemptionCases,
   ...admissionPolicyCases,
+  ...intentCases,
   ...customResourceCases,
 ];
 

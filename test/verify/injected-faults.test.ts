@@ -1,0 +1,122 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { dump } from 'js-yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { K8sObject } from '../../verify/kubernetes.js';
+import { loadManifests, refOf } from '../../verify/manifest.js';
+import { verify } from '../../verify/verify.js';
+
+// The faults issue 16 injected into dist/ and `npm run verify` passed: each must now fail it,
+// with a message that names the object, the construct that made it and the fix.
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const PROVIDER_POLICY = 'NetworkPolicy payments/payment-provider';
+
+type Fault = [title: string, inject: (objects: K8sObject[]) => K8sObject[], check: string, message: RegExp];
+
+const find = (objects: K8sObject[], ref: string) => {
+  const object = objects.find((candidate) => refOf(candidate) === ref);
+  if (!object) throw new Error(`No ${ref} in dist/.`);
+  return object;
+};
+const ingressOf = (objects: K8sObject[]) =>
+  (find(objects, PROVIDER_POLICY).spec as { ingress: { from: Record<string, unknown>[] }[] }).ingress[0]!;
+
+const FAULTS: Fault[] = [
+  [
+    'a Secret with a literal value',
+    (objects) => [
+      ...objects,
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'db-password', namespace: 'payments' },
+        stringData: { password: 'hunter2' },
+      },
+    ],
+    'secret-literal-data',
+    /Secret payments\/db-password stringData: holds literal values \(password\) .*made by no construct.*Fix: /,
+  ],
+  [
+    "payment-provider's ingress opened to every pod of every namespace",
+    (objects) => {
+      ingressOf(objects).from = [{ namespaceSelector: {} }];
+      return objects;
+    },
+    'declared-objects',
+    /NetworkPolicy payments\/payment-provider: differs from what construct payments\/payment-provider\/[\w/]*NetworkPolicy\/Resource declared .*Fix: change that construct/,
+  ],
+  [
+    'an extra RoleBinding giving team-invoices a Role in payments',
+    (objects) => [
+      ...objects,
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'invoices-help', namespace: 'payments' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'team-deployer' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'team-invoices' }],
+      },
+    ],
+    'team-bindings',
+    /RoleBinding payments\/invoices-help subjects\[0\]: binds Group team-invoices, of team namespace invoices, in payments \(made by no construct.*Fix: remove the binding/,
+  ],
+  [
+    "a service's NetworkPolicy dropped: its callers' rules become one-sided",
+    (objects) => objects.filter((object) => refOf(object) !== PROVIDER_POLICY),
+    'one-sided-rules',
+    /NetworkPolicy invoices\/invoice-app: lets invoices\/invoice-app connect to payments\/payment-provider on 9000\/TCP \(made by construct invoices\/invoice-app\/[\w/]*NetworkPolicy\/Resource\), but payments\/payment-provider's policies refuse it: a one-sided rule\. Fix: /,
+  ],
+  [
+    "a service's ingress widened from one caller to its whole namespace",
+    (objects) => {
+      for (const peer of ingressOf(objects).from) delete peer.podSelector;
+      return objects;
+    },
+    'declared-objects',
+    /NetworkPolicy payments\/payment-provider: differs from what construct .* declared \(changed after synthesis: a network rule nobody declared\)/,
+  ],
+];
+
+describe('faults injected into dist/', () => {
+  it('dist/ itself passes', () => {
+    expect(verify(loadManifests(['dist'], ROOT)).violations).toEqual([]);
+  });
+
+  it.each(FAULTS)('%s fails verification', (_title, inject, check, message) => {
+    const manifests = loadManifests(['dist'], ROOT);
+    const objects = inject(manifests.map((manifest) => manifest.object));
+    const report = verify(objects.map((object, order) => ({ object, source: `dist#${order}`, order })));
+    const found = report.violations
+      .filter((violation) => violation.check === check)
+      .map((violation) => `${violation.object}${violation.path ? ` ${violation.path}` : ''}: ${violation.message}`);
+    expect(found.join('\n')).toMatch(message);
+  });
+
+  describe('through npm run verify', () => {
+    const work = mkdtempSync(join(tmpdir(), 'verify-faults-'));
+    afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+    it('exits 1 with the message that names the object, its construct and the fix', async () => {
+      cpSync(join(ROOT, 'dist'), work, { recursive: true });
+      rmSync(join(work, 'prod'), { recursive: true });
+      const file = join(work, '0002-payments.k8s.yaml');
+      const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db-password', namespace: 'payments' } };
+      writeFileSync(file, `${readFileSync(file, 'utf8')}---\n${dump({ ...secret, stringData: { password: 'x' } })}`);
+      const result = await promisify(execFile)(process.execPath, ['run-ts.mjs', 'verify/main.ts', work], {
+        cwd: ROOT,
+        timeout: 120_000,
+      }).then(
+        () => ({ code: 0, stdout: '' }),
+        (error: { code: number; stdout: string }) => error,
+      );
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/✗ secret-literal-data/);
+      expect(result.stdout).toMatch(/Secret payments\/db-password stringData: holds literal values .*Fix: /);
+    });
+  });
+});
