@@ -10,4 +10,12 @@ export { requireBearerToken } from './auth.js';
 export type { FastifyPluginAsyncTypebox as RoutesPlugin } from '@fastify/type-provider-typebox';
 export { convertStrings, validatorCompiler } from './validation.js';
 export { jsonArrayStream, type BatchReader } from './json-array.js';
-export { ErrorBody, OPENAPI_PATH, bearerToken, openApiPlugin, responses, type OpenApiOptions } from './openapi.js';
+export {
+  ErrorBody,
+  HIDDEN_FROM_OPENAPI,
+  OPENAPI_PATH,
+  bearerToken,
+  openApiPlugin,
+  responses,
+  type OpenApiOptions,
+} from './openapi.js';

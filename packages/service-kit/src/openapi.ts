@@ -1,9 +1,17 @@
 import swagger from '@fastify/swagger';
+import type { FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
 import Type, { type TSchema } from 'typebox';
 
 /** The body of every error answer. */
 export const ErrorBody = Type.Object({ error: Type.String({ description: 'What went wrong, and what to do' }) });
+
+/**
+ * The schema of a route the OpenAPI document leaves out (pages, the document itself). Typed here,
+ * where @fastify/swagger's `hide` is known: an app compiled against the kit's declarations alone
+ * (as the image build compiles it) does not see that augmentation.
+ */
+export const HIDDEN_FROM_OPENAPI: FastifySchema = { hide: true };
 
 /** What a route's schema says when it needs the service's bearer token (`security: bearerToken`). */
 export const bearerToken = [{ bearer: [] }];
@@ -60,8 +68,8 @@ export const openApiPlugin = fp<OpenApiOptions>(
         },
       },
     });
-    app.get(OPENAPI_PATH, { schema: { hide: true }, logLevel: 'warn' }, async () => app.swagger());
-    app.get(DOCS_PATH, { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) =>
+    app.get(OPENAPI_PATH, { schema: HIDDEN_FROM_OPENAPI, logLevel: 'warn' }, async () => app.swagger());
+    app.get(DOCS_PATH, { schema: HIDDEN_FROM_OPENAPI, logLevel: 'warn' }, async (_request, reply) =>
       reply.type('text/html; charset=utf-8').send(DOCS_PAGE),
     );
   },

@@ -1,4 +1,4 @@
-import type { RoutesPlugin } from '@billing/service-kit';
+import { HIDDEN_FROM_OPENAPI, type RoutesPlugin } from '@billing/service-kit';
 
 /**
  * GET /: the operator page. One self-contained HTML document, no framework and nothing else to
@@ -8,7 +8,7 @@ import type { RoutesPlugin } from '@billing/service-kit';
  * variable of the page only: never stored, never in a URL.
  */
 export const operatorPageRoutes: RoutesPlugin = async (app) => {
-  app.get('/', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) =>
+  app.get('/', { schema: HIDDEN_FROM_OPENAPI, logLevel: 'warn' }, async (_request, reply) =>
     reply
       .type('text/html; charset=utf-8')
       // The page runs only its own inline script and talks only to this service.
