@@ -3,7 +3,7 @@ import type { ApiObject, IResolver, ResolutionContext } from 'cdk8s';
 import { CONSTRUCT, DIGEST } from './verify-annotations.js';
 
 /** The kinds `npm run verify` holds to what their construct declared: who may do what, who may talk to whom, what is secret. */
-const TRACED_KINDS = new Set([
+export const TRACED_KINDS = new Set([
   'Namespace',
   'NetworkPolicy',
   'Role',
@@ -22,6 +22,11 @@ export function canonicalJson(value: unknown): string {
       ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => a.localeCompare(b)))
       : item,
   );
+}
+
+/** The digest of an object as its construct synthesized it: what `verify.billing/declared` holds. */
+export function declarationDigest(object: unknown): string {
+  return createHash('sha256').update(canonicalJson(object)).digest('hex').slice(0, 16);
 }
 
 /**
@@ -47,7 +52,7 @@ export class ConstructAnnotator implements IResolver {
     } finally {
       this.digesting.delete(object);
     }
-    const digest = createHash('sha256').update(canonicalJson(synthesized)).digest('hex').slice(0, 16);
+    const digest = declarationDigest(synthesized);
     context.replaceValue({
       ...metadata,
       annotations: { ...metadata.annotations, [CONSTRUCT]: object.node.path, [DIGEST]: digest },
