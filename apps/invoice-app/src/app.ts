@@ -63,6 +63,9 @@ export async function buildApp(config: InvoiceConfig): Promise<ServiceApp> {
   await app.register(customerRoutes);
   await app.register(invoiceRoutes);
   await app.register(payRoutes, { token: config.BILLING_API_TOKEN, engine });
-  await app.register(billingRunsRoutes, { token: config.BILLING_API_TOKEN, runs: new BillingRuns(app.db) });
+  await app.register(billingRunsRoutes, {
+    token: config.BILLING_API_TOKEN,
+    runs: new BillingRuns(app.db, (count) => metrics.runsFoundDead(count)),
+  });
   return app;
 }

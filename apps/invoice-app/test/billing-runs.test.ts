@@ -213,6 +213,9 @@ describe('billing runs', () => {
       ['r-dead-run'],
     );
     expect(Date.parse(interrupted.finishedAt!)).toBeGreaterThanOrEqual(rows[0]!.latest.getTime());
+    // Counted where it was found dead, for the alert on interrupted runs.
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^billing_runs_total\{result="interrupted",service="invoice-app"\} 1$/m);
 
     const response = await fetch(`${base}/rest/v1/invoices/pay`, { method: 'POST', headers: auth });
     const summary = (await response.json()) as { runId: string; attempted: number; resumed: number };

@@ -82,7 +82,7 @@ export class BillingEngine {
 
   constructor(private readonly options: BillingEngineOptions) {
     this.concurrency = options.concurrency ?? 128;
-    this.runs = new BillingRuns(options.db);
+    this.runs = new BillingRuns(options.db, (count) => options.metrics.runsFoundDead(count));
   }
 
   /**

@@ -17,7 +17,7 @@ export class BillingMetrics {
     const registers = [registry];
     this.runs = new Counter({
       name: 'billing_runs_total',
-      help: 'Billing runs finished, by result (complete, interrupted by shutdown, failed).',
+      help: 'Billing runs finished, by result (complete, interrupted by shutdown or found dead once their claims expired, failed).',
       labelNames: ['result'],
       registers,
     });
@@ -73,5 +73,10 @@ export class BillingMetrics {
   run(result: 'complete' | 'interrupted' | 'failed', seconds: number): void {
     this.runs.inc({ result });
     this.runSeconds.observe(seconds);
+  }
+
+  /** Runs whose process died, settled as interrupted by this replica: the alert on interrupted runs counts them too. */
+  runsFoundDead(count: number): void {
+    this.runs.inc({ result: 'interrupted' }, count);
   }
 }

@@ -113,13 +113,19 @@ export interface NewRun {
  * as such on every replica without anyone having to watch for it.
  */
 export class BillingRuns {
-  constructor(private readonly db: pg.Pool) {}
+  constructor(
+    private readonly db: pg.Pool,
+    /** Told how many dead runs a read or a new run has just settled as interrupted (for the metrics). */
+    private readonly onFoundDead: (count: number) => void = () => undefined,
+  ) {}
 
   /**
    * Records a new run with the number of invoices billable now, and returns it with its start
    * by the database's clock, as text to keep the microseconds the claims compare against.
    */
   async create(run: NewRun): Promise<{ record: RunRecord; startedAt: string }> {
+    // The run that takes over a dead run's invoices settles it, even if nobody reads the runs.
+    await this.settleDead();
     const { rows } = await this.db.query<RunRow & { started_at_text: string }>(
       `INSERT INTO billing_runs (id, trigger, replica, lease_until, total)
        SELECT $1, $2, $3, now() + $4 * interval '1 millisecond', count(*)::int
@@ -176,9 +182,10 @@ export class BillingRuns {
 
   /** Marks runs whose lease ran out (their process died) as interrupted, at the time it ran out. */
   private async settleDead(): Promise<void> {
-    await this.db.query(
+    const { rowCount } = await this.db.query(
       `UPDATE billing_runs SET status = 'interrupted', finished_at = lease_until, updated_at = now()
        WHERE status = 'running' AND lease_until < now()`,
     );
+    if (rowCount) this.onFoundDead(rowCount);
   }
 }
