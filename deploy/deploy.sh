@@ -19,6 +19,9 @@
 #                     kind: push to the local registry of make kind-up (localhost:5001, as dist/
 #                     names the images); minikube: push to its registry addon (localhost:5000,
 #                     minikube addons enable registry); registry: docker push (docker login first)
+#   LOAD              push (default): to the registry above; node: copy the images straight into
+#                     the cluster's nodes (kind load docker-image, minikube image load), no registry
+#                     at all, which works because pinned images are pulled IfNotPresent
 #   TIMEOUT           how long to wait for Secrets and for each rollout (default 300s)
 set -euo pipefail
 # shellcheck source=deploy/lib.sh
@@ -41,6 +44,27 @@ esac
 
 need node "Install Node 20 and run npm ci at the repository root."
 [[ -d node_modules ]] || die "node_modules is missing. Run npm ci at the repository root first."
+
+# No registry: the images go into the nodes' container runtime, where IfNotPresent finds them.
+load_into_nodes() {
+  local kind="$1" app image
+  for entry in "${IMAGES[@]}"; do
+    read -r app image <<<"$entry"
+    case "$kind" in
+      kind)
+        need kind "See https://kind.sigs.k8s.io/."
+        log "Loading $image into the nodes of kind cluster ${KIND_CLUSTER:-billing}"
+        kind load docker-image "$image" --name "${KIND_CLUSTER:-billing}"
+        ;;
+      minikube)
+        need minikube "See https://minikube.sigs.k8s.io/."
+        log "Loading $image into minikube's node"
+        minikube image load "$image"
+        ;;
+      *) die "LOAD=node copies images into kind or minikube nodes only; push to a registry on '$kind' (LOAD=push)." ;;
+    esac
+  done
+}
 
 context() {
   kubectl config current-context 2>/dev/null ||
@@ -102,9 +126,14 @@ build_images() {
 # The manifests pull every image with imagePullPolicy IfNotPresent (each is pinned), so an image
 # already on the node is used; pushing to the registry dist/ names serves every node.
 load_images() {
-  need docker "Install Docker to push the images."
   local kind app image
   kind="$(cluster_kind)"
+  if [[ "${LOAD:-push}" == node ]]; then
+    load_into_nodes "$kind"
+    return
+  fi
+  [[ "${LOAD:-push}" == push ]] || die "LOAD must be push or node, not '${LOAD}'."
+  need docker "Install Docker to push the images."
   case "$kind" in
     kind | registry)
       for entry in "${IMAGES[@]}"; do

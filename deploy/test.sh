@@ -141,7 +141,9 @@ kubectl --namespace "$INVOICES_NS" exec "deployment/$INVOICES_SVC" -- wget -q -O
   die "invoice-app cannot reach payment-provider: its NetworkPolicies are too strict, or the provider is down"
 pass "invoice-app reaches payment-provider"
 
-CURL_IMAGE="$(manifest_facts image-of curl)"
+# The platform's pinned curl image: the manifests no longer run one (the billing runs use the
+# invoice-app image's CLI), so it comes from the library that pins it.
+CURL_IMAGE="$(node --import tsx --input-type=module -e "const { PINNED_IMAGES } = await import('./charts/image.ts'); console.log(PINNED_IMAGES.curl.reference)")"
 # probe <namespace> <script>: runs a short-lived curl pod that satisfies the restricted Pod
 # Security profile (which the team namespaces enforce) and prints its output. kubectl merges
 # --overrides into the pod it generates by container name, so the container is named as the pod.

@@ -228,6 +228,29 @@ describe('deploy/deploy.sh, dry-run against stand-ins', () => {
     expect(calls).toContain('kubectl apply -f .tmp/deploy/dist');
   });
 
+  it('with LOAD=node, copies the images into the nodes instead of pushing them anywhere', async () => {
+    const onKind = await standIns('kind-node', { context: 'kind-billing' });
+    const loaded = await deploy(onKind.path, { LOAD: 'node' }, 'load');
+    expect(loaded.code, loaded.stderr).toBe(0);
+    const calls = await onKind.calls();
+    for (const image of new Set(images)) expect(calls).toContain(`kind load docker-image ${image} --name billing`);
+    expect(calls.filter((call) => call.startsWith('docker push'))).toEqual([]);
+
+    const onMinikube = await standIns('minikube-node', { context: 'minikube' });
+    expect((await deploy(onMinikube.path, { LOAD: 'node' }, 'load')).code).toBe(0);
+    const minikubeCalls = await onMinikube.calls();
+    for (const app of ['invoice-app', 'payment-provider']) {
+      expect(minikubeCalls.some((call) => call.startsWith('minikube image load ') && call.includes(`/${app}:`))).toBe(
+        true,
+      );
+    }
+
+    const remote = await standIns('remote-node', { context: 'prod-eu-1' });
+    const refused = await deploy(remote.path, { LOAD: 'node' }, 'load');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/kind or minikube nodes only/);
+  });
+
   it('pushes to the registry the manifests name on any other context', async () => {
     const remote = await standIns('remote', { context: 'prod-eu-1' });
     expect((await deploy(remote.path, {}, 'load')).code).toBe(0);
