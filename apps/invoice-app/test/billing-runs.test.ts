@@ -158,7 +158,7 @@ describe('billing runs', () => {
 
   it('streams progress at a bounded rate, then the end, then closes, on another replica too', async () => {
     await someInvoices(60);
-    slowProvider(25);
+    slowProvider(75); // about 2 s of run: several progress writes at twice a second
     const one = await app({ BILLING_CONCURRENCY: '2' });
     const other = await app();
     const { body } = await startAsync(one.base);
