@@ -104,6 +104,11 @@ chart.description = `The billing platform (${values.env}): invoice-app, payment-
 chart.appVersion = values.tag ?? version;
 writeFileSync(chartFile, stringify(chart));
 
+// The CLI copies the CRDs that cdk8s.yaml imports into crds/, for Helm to install. They belong to
+// the operators prod runs on (CloudNativePG, cert-manager, ...), which install and upgrade them;
+// a chart that shipped its own copies would fight them over ownership.
+rmSync(join(staging, 'crds'), { recursive: true, force: true });
+
 // Helm renders every template as a Go template; text that only looks like one (a dashboard's
 // "{{ $labels }}", say) must reach the cluster as it is.
 const templates = join(staging, 'templates');
