@@ -8,7 +8,7 @@ export default tseslint.config(
       '**/build/**',
       'dist/**',
       'imports/**',
-      // Kubernetes schemas, CRDs and the offline-import preload, copied verbatim from ../shared.
+      // Kubernetes schemas, CRDs and the offline-import preload, copied verbatim from the team's shared reference folder.
       'schemas/**',
       '.data/**',
       '.tmp/**',

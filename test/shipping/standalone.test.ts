@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './support.js';
 
 // The repository stands alone: what `npm run import` needs (the schemas and the offline preload)
-// is inside it. A copy of what the import reads, in a folder with no ../shared beside it and no
+// is inside it. A copy of what the import reads, in a folder with no shared reference folder beside it and no
 // network at all, regenerates imports/ byte for byte.
 
 const run = promisify(execFile);
