@@ -50,6 +50,7 @@ export async function buildApp(config: InvoiceConfig): Promise<ServiceApp> {
     onRequest: (outcome, seconds) => metrics.request(outcome, seconds),
   });
   app.addHook('onClose', () => provider.close());
+  app.addWarmUp('payment provider connections', () => provider.openConnections());
   const engine = new BillingEngine({
     db: app.db,
     provider,

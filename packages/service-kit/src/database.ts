@@ -26,6 +26,9 @@ export function createPool(options: PoolOptions, log: FastifyBaseLogger): pg.Poo
     connectionString: options.connectionString,
     application_name: options.applicationName ?? 'service',
     max: options.max ?? 10,
+    // Connections opened are kept (see openConnections): a billing run or a burst of requests
+    // that comes after a quiet spell finds them open instead of paying for new ones mid-work.
+    min: options.max ?? 10,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
     statement_timeout: options.statementTimeoutMs ?? 15_000,
@@ -38,6 +41,16 @@ export function createPool(options: PoolOptions, log: FastifyBaseLogger): pg.Poo
     log.warn({ reason: err.message, code: err.code }, 'idle database connection lost'),
   );
   return pool;
+}
+
+/**
+ * Opens every connection the pool may hold, at once, and returns them to it. pg opens them
+ * lazily, so without this the first burst of work after start pays for each new connection
+ * (and its server process) while it waits for it.
+ */
+export async function openConnections(pool: pg.Pool): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: pool.options.max }, () => pool.connect()));
+  for (const client of clients) client.release();
 }
 
 /** Runs `work` in one transaction: committed if it returns, rolled back if it throws. */

@@ -11,7 +11,7 @@ export interface RunOptions<Config extends BaseConfig> {
   readonly buildApp: (config: Config) => Promise<ServiceApp>;
   /** Interface to bind. @default process.env.HOST ?? "0.0.0.0" */
   readonly host?: string;
-  /** Work to do once migrations are applied (seeding, say); readiness waits for it. @default nothing */
+  /** Work to do once migrations are applied (seeding, say); readiness waits for it, then for the app's warm-ups. @default nothing */
   readonly afterMigrations?: (app: ServiceApp, config: Config) => Promise<void>;
 }
 
@@ -39,8 +39,9 @@ export async function runService<Config extends BaseConfig>(options: RunOptions<
     await app.close();
   });
 
-  // Not ready until the start-up work is done too: a replica that answers before it is seeded would serve nothing.
-  app.isStartingUp = options.afterMigrations !== undefined;
+  // Not ready until the start-up work is done too: a replica that answers before it is seeded would serve
+  // nothing, and one whose connections are not yet open would make its first callers wait for them.
+  app.isStartingUp = true;
   await app.listen({ port: config.PORT, host: options.host ?? process.env.HOST ?? '0.0.0.0' });
   announceListening(app);
   void migrateWhenPossible(app, async () => options.afterMigrations?.(app, config));
@@ -62,6 +63,7 @@ async function migrateWhenPossible(app: ServiceApp, then: () => Promise<void>): 
     try {
       await app.migrate();
       await then();
+      await app.warmUp();
       app.isStartingUp = false;
       return;
     } catch (err) {

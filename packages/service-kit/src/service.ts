@@ -9,7 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type pg from 'pg';
 import { AllowedMethods } from './allowed-methods.js';
-import { createPool, type PoolOptions } from './database.js';
+import { createPool, openConnections, type PoolOptions } from './database.js';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-outage.js';
 import { healthPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
@@ -35,6 +35,13 @@ declare module 'fastify' {
     db: pg.Pool;
     /** Applies pending migrations; readiness stays 503 until they are. */
     migrate(): Promise<void>;
+    /**
+     * Registers start-up work that readies the process for its first burst of work, such as
+     * opening connections ahead of it; runService runs it before the service reports ready.
+     */
+    addWarmUp(name: string, task: () => Promise<void>): void;
+    /** Runs every warm-up at once. Best effort: one that fails is logged, and the service starts anyway. */
+    warmUp(): Promise<void>;
   }
 }
 
@@ -125,6 +132,21 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
   app.decorate('db', pool);
   app.addHook('onClose', async () => {
     await pool.end();
+  });
+  const warmUps = new Map<string, () => Promise<void>>([['database connections', () => openConnections(pool)]]);
+  app.decorate('addWarmUp', (name: string, task: () => Promise<void>) => void warmUps.set(name, task));
+  app.decorate('warmUp', async () => {
+    await Promise.all(
+      [...warmUps].map(async ([name, task]) => {
+        const started = performance.now();
+        try {
+          await task();
+          app.log.info({ warmUp: name, ms: Math.round(performance.now() - started) }, 'warmed up');
+        } catch (err) {
+          app.log.warn({ warmUp: name, reason: err instanceof Error ? err.message : String(err) }, 'warm-up failed');
+        }
+      }),
+    );
   });
 
   const migrations = await migrationNames(options.migrationsDir);

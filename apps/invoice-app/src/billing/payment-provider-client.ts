@@ -67,6 +67,7 @@ export class PaymentProviderClient {
   private readonly maxRetries: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
+  private readonly connections: number;
 
   constructor(private readonly options: PaymentProviderClientOptions) {
     const base = options.endpoint.endsWith('/') ? options.endpoint : `${options.endpoint}/`;
@@ -74,8 +75,9 @@ export class PaymentProviderClient {
     this.maxRetries = options.maxRetries ?? 3;
     this.retryBaseMs = options.retryBaseMs ?? 100;
     this.retryMaxMs = options.retryMaxMs ?? 2_000;
+    this.connections = options.connections ?? 128;
     this.agent = new Agent({
-      connections: options.connections ?? 128,
+      connections: this.connections,
       connect: { timeout: options.timeoutMs },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
@@ -109,6 +111,25 @@ export class PaymentProviderClient {
       lastError = attempt.retryable;
     }
     return { kind: 'unknown', requests: this.maxRetries + 1, error: lastError };
+  }
+
+  /**
+   * Opens the pool's sockets ahead of the first billing run, one cheap request each (the
+   * provider's liveness route), all at once so that each takes a socket of its own. A run
+   * that finds them open sends its first charges at once instead of waiting for as many
+   * connections to be made; they stay open while the provider keeps idle connections.
+   */
+  async openConnections(): Promise<void> {
+    const health = new URL('../health', this.url);
+    await Promise.all(
+      Array.from({ length: this.connections }, async () => {
+        const response = await request(health, {
+          dispatcher: this.agent,
+          signal: AbortSignal.timeout(this.options.timeoutMs),
+        });
+        await response.body.dump();
+      }),
+    );
   }
 
   /** Closes the pooled sockets. */
