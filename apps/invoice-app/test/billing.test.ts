@@ -36,6 +36,17 @@ async function someInvoices(count: number, currency = 'USD'): Promise<number[]> 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('a billing run', () => {
+  it('finds its sockets to the provider opened at start-up, one per charge in flight, and opens no more', async () => {
+    await someInvoices(12);
+    const { app: started, base } = await app({ BILLING_CONCURRENCY: '4' });
+    const before = bed.provider.connections;
+    await started.warmUp();
+    expect(bed.provider.connections - before).toBe(4);
+
+    expect(await pay(base)).toMatchObject({ attempted: 12, paid: 12 });
+    expect(bed.provider.connections - before).toBe(4);
+  });
+
   it('charges each pending invoice once, with its key, the token and its invoice id, and marks it PAID', async () => {
     const ids = await someInvoices(3);
     const { base } = await app();

@@ -78,6 +78,7 @@ export class ScriptedProvider {
       provider.received.push(charge);
       return provider.script(charge, reply, request);
     });
+    server.server.on('connection', () => (provider.connections += 1));
     await server.listen({ port: 0, host: '127.0.0.1' });
     const address = server.server.address();
     provider.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -86,6 +87,8 @@ export class ScriptedProvider {
 
   /** Every charge request so far, in arrival order. */
   readonly received: ReceivedCharge[] = [];
+  /** TCP connections accepted so far. */
+  connections = 0;
   url = '';
 
   private constructor(

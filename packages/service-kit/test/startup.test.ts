@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ManagedProcess, freePort } from '@billing/devkit';
 import { createTestDatabase } from '@billing/devkit/vitest';
+import pg from 'pg';
 
 const entry = fileURLToPath(new URL('./fixtures/widget-service.ts', import.meta.url));
 const started: ManagedProcess[] = [];
@@ -31,5 +32,31 @@ describe('start-up work after migrations', () => {
     }
     expect(answers).toContain('503 start-up work (seeding, say) not finished yet');
     expect(answers.at(-1)).toBe('200 ready');
+  });
+
+  it("opens its pool's connections before it reports ready", async () => {
+    const port = await freePort();
+    const databaseUrl = await createTestDatabase('startup-pool');
+    const service = ManagedProcess.start(entry, {
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      WIDGET_TOKEN: 'widget-token-0123456789',
+    });
+    started.push(service);
+    await service.waitForHttp(`http://127.0.0.1:${port}/rest/ready`);
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const connections = async () =>
+        (
+          await client.query<{ count: number }>(
+            `SELECT count(*)::int AS count FROM pg_stat_activity WHERE application_name = 'widgets' AND datname = current_database()`,
+          )
+        ).rows[0]!.count;
+      // The kit's pool holds 10 per process.
+      expect(await connections()).toBe(10);
+    } finally {
+      await client.end();
+    }
   });
 });
