@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { withAdmin, type Platform } from '@billing/devkit';
+import type pg from 'pg';
+import { followRun, progressOf, type FollowedRun } from './followed-run.js';
 import { cpuSince, pay, platformCpu, untilQuiet, withPlatform, type PaySummary, type PlatformCpu } from './platform.js';
 
 /** Invoices of the throughput benchmark. */
@@ -27,6 +29,8 @@ export interface BillingRun {
   readonly attemptedPerReplica: number[];
   /** CPU seconds each part used during the run. */
   readonly cpu: PlatformCpu;
+  /** How the run looked through its event stream, when it was followed there. */
+  readonly followed?: FollowedRun;
 }
 
 /** The sequential baseline: one charge, its answer, its write, then the next. */
@@ -48,12 +52,14 @@ export type BillingHook = (platform: Platform) => Promise<void>;
 export async function billFresh(options: {
   readonly invoices: number;
   readonly replicas?: number;
+  /** Start the run with `Prefer: respond-async` and follow its event stream to the end (one replica). */
+  readonly follow?: boolean;
   readonly beforeBilling?: BillingHook;
   readonly afterBilling?: BillingHook;
 }): Promise<BillingRun> {
   return withWarmPlatform(options.replicas ?? 1, options.beforeBilling, async (platform) => {
     await addPendingInvoices(platform, options.invoices);
-    const run = await billAll(platform, options.invoices);
+    const run = await billAll(platform, options.invoices, options.follow);
     await options.afterBilling?.(platform);
     return run;
   });
@@ -91,16 +97,24 @@ async function addPendingInvoices(platform: Platform, count: number): Promise<vo
   });
 }
 
-/** Pays on every replica at once and times it until the last one answers. */
-async function billAll(platform: Platform, expected: number): Promise<BillingRun> {
+/**
+ * Pays on every replica at once and times it until the last one answers; or, with `follow`,
+ * starts the run asynchronously on the one replica and times it until its event stream ends.
+ */
+async function billAll(platform: Platform, expected: number, follow = false): Promise<BillingRun> {
+  if (follow && platform.invoiceApps.length !== 1) throw new Error('A followed run is of one replica');
   await untilQuiet();
+  const ledgerBefore = follow ? await successfulCharges(platform) : 0;
   const before = await platformCpu(platform);
   const started = performance.now();
-  const summaries = await Promise.all(platform.invoiceAppUrls.map((_url, replica) => pay(platform, replica)));
+  const stream = follow ? await followRun(platform, started) : undefined;
+  const summaries: readonly PayCounts[] = stream
+    ? [stream.events.at(-1)!.run]
+    : await Promise.all(platform.invoiceAppUrls.map((_url, replica) => pay(platform, replica)));
   const wallSeconds = (performance.now() - started) / 1000;
   const cpu = cpuSince(before, await platformCpu(platform));
   checkAllPaid(summaries, expected);
-  await checkChargedOnce(platform);
+  const ledgerAfter = await checkChargedOnce(platform);
   return {
     invoices: expected,
     replicas: summaries.length,
@@ -108,49 +122,94 @@ async function billAll(platform: Platform, expected: number): Promise<BillingRun
     invoicesPerSecond: expected / wallSeconds,
     attemptedPerReplica: summaries.map((summary) => summary.attempted),
     cpu,
+    ...(stream && {
+      followed: {
+        ...progressOf(stream.events),
+        end: stream.events.at(-1)!.run,
+        ledgerPaid: ledgerAfter - ledgerBefore,
+        peakRssMiB: stream.peakRssMiB,
+      },
+    }),
   };
 }
 
-function checkAllPaid(summaries: readonly PaySummary[], expected: number): void {
-  const total = (field: keyof PaySummary) => summaries.reduce((sum, summary) => sum + summary[field], 0);
+type PayCounts = Pick<PaySummary, 'attempted' | 'paid'>;
+
+function checkAllPaid(summaries: readonly PayCounts[], expected: number): void {
+  const total = (field: keyof PayCounts) => summaries.reduce((sum, summary) => sum + summary[field], 0);
   if (total('paid') !== expected || total('attempted') !== expected) {
     throw new Error(`Expected ${expected} invoices paid once, got ${JSON.stringify(summaries)}`);
   }
 }
 
 /**
- * What the services answered is checked against what they recorded: every invoice of the
- * platform is PAID, and the provider's ledger holds exactly one successful charge for each,
- * of the same total amount. So no invoice was charged twice, none is PAID without a charge,
- * and no write-back was lost, whatever the pay summaries said.
+ * What the services answered is checked against what they recorded, invoice by invoice: every
+ * invoice of the platform is PAID, and the provider's ledger holds exactly one successful
+ * charge for it, of its amount, and none for anything else. So no invoice was charged twice,
+ * none is PAID without a charge, and no write-back was lost, whatever the pay summaries said.
+ * Both sides are read in invoice id order through cursors and compared as they come, so the
+ * check needs the same memory at a million invoices as at a thousand. Returns the invoices
+ * (as many as the successful charges).
  */
-async function checkChargedOnce(platform: Platform): Promise<void> {
-  const invoices = await withAdmin(platform.postgres.url('invoices'), async (db) => {
-    const { rows } = await db.query<{ paid: string; unpaid: string; amount: string | null }>(
-      `SELECT count(*) FILTER (WHERE status = 'PAID') AS paid, count(*) FILTER (WHERE status <> 'PAID') AS unpaid,
-              sum(amount) FILTER (WHERE status = 'PAID')::text AS amount
-       FROM invoices`,
-    );
-    return rows[0]!;
-  });
-  const ledger = await withAdmin(platform.postgres.url('payments'), async (db) => {
-    const { rows } = await db.query<{ charges: string; invoices: string; amount: string | null }>(
-      `SELECT count(*) AS charges, count(DISTINCT invoice_id) AS invoices, sum(amount)::text AS amount
-       FROM charges WHERE result`,
-    );
-    return rows[0]!;
-  });
-  const consistent =
-    invoices.unpaid === '0' &&
-    ledger.charges === invoices.paid &&
-    ledger.invoices === invoices.paid &&
-    ledger.amount === invoices.amount;
-  if (!consistent) {
-    throw new Error(
-      `Invoices (${JSON.stringify(invoices)}) and the provider's successful charges (${JSON.stringify(ledger)}) disagree: ` +
-        'every invoice should be PAID by exactly one charge of its amount',
-    );
+async function checkChargedOnce(platform: Platform): Promise<number> {
+  return withAdmin(platform.postgres.url('invoices'), (invoiceDb) =>
+    withAdmin(platform.postgres.url('payments'), async (ledgerDb) => {
+      const disagree = (what: string) =>
+        new Error(
+          `Invoices and the provider's successful charges disagree: ${what}; every invoice should be PAID by exactly one charge of its amount`,
+        );
+      const charges = rowsInOrder<{ invoice_id: number | null; amount: string }>(
+        ledgerDb,
+        'SELECT invoice_id::int AS invoice_id, amount::text AS amount FROM charges WHERE result ORDER BY invoice_id, id',
+      );
+      let charge = await charges.next();
+      let invoices = 0;
+      for await (const invoice of rowsInOrder<{ id: number; status: string; amount: string }>(
+        invoiceDb,
+        'SELECT id, status, amount::text AS amount FROM invoices ORDER BY id',
+      )) {
+        const amounts: string[] = [];
+        while (!charge.done && charge.value.invoice_id !== null && charge.value.invoice_id <= invoice.id) {
+          if (charge.value.invoice_id < invoice.id)
+            throw disagree(`a charge for invoice ${charge.value.invoice_id}, which does not exist`);
+          amounts.push(charge.value.amount);
+          charge = await charges.next();
+        }
+        if (invoice.status !== 'PAID') throw disagree(`invoice ${invoice.id} is ${invoice.status}`);
+        if (amounts.length !== 1 || amounts[0] !== invoice.amount) {
+          throw disagree(
+            `invoice ${invoice.id} of ${invoice.amount} has successful charges of [${amounts.join(', ')}]`,
+          );
+        }
+        invoices += 1;
+      }
+      if (!charge.done) throw disagree(`a charge for invoice ${charge.value.invoice_id}, which does not exist`);
+      return invoices;
+    }),
+  );
+}
+
+/** The rows of a query, fetched through a cursor a batch at a time. */
+async function* rowsInOrder<Row extends pg.QueryResultRow>(db: pg.Client, query: string): AsyncGenerator<Row, void> {
+  await db.query('BEGIN READ ONLY');
+  try {
+    await db.query(`DECLARE rows_in_order NO SCROLL CURSOR FOR ${query}`);
+    while (true) {
+      const { rows } = await db.query<Row>('FETCH 10000 FROM rows_in_order');
+      if (rows.length === 0) return;
+      yield* rows;
+    }
+  } finally {
+    await db.query('COMMIT');
   }
+}
+
+/** Successful charges in the provider's ledger. */
+async function successfulCharges(platform: Platform): Promise<number> {
+  const { rows } = await withAdmin(platform.postgres.url('payments'), (db) =>
+    db.query<{ charges: number }>('SELECT count(*)::int AS charges FROM charges WHERE result'),
+  );
+  return rows[0]!.charges;
 }
 
 /**
@@ -199,6 +258,8 @@ export interface ThroughputResult {
   readonly sequential: SequentialRun;
   readonly oneReplica: BillingRun;
   readonly threeReplicas: BillingRun;
+  /** One replica on a platform just started, that has billed nothing before. */
+  readonly coldOneReplica: BillingRun;
 }
 
 /**
@@ -206,6 +267,8 @@ export interface ThroughputResult {
  * and one with three, each warmed up first. On each, SEQUENTIAL_INVOICES new invoices are
  * charged by the sequential baseline (same provider, same latency, same database), then
  * THROUGHPUT_INVOICES new ones are billed by invoice-app, every replica asked at the same moment.
+ * Then a third platform, with one invoice-app, bills THROUGHPUT_INVOICES seeded invoices cold:
+ * its first work since it started, against the same sequential baseline.
  */
 export async function benchmarkThroughput(): Promise<ThroughputResult> {
   const run = (replicas: number) =>
@@ -223,11 +286,16 @@ export async function benchmarkThroughput(): Promise<ThroughputResult> {
     });
   const one = await run(1);
   const three = await run(3);
+  // No warm-up at all: the invoices are the seed's, and the pay request is the platform's first work.
+  const cold = await withPlatform({ invoices: THROUGHPUT_INVOICES }, (platform) =>
+    billAll(platform, THROUGHPUT_INVOICES),
+  );
   const invoices = one.sequential.invoices + three.sequential.invoices;
   const wallSeconds = one.sequential.wallSeconds + three.sequential.wallSeconds;
   return {
     sequential: { invoices, wallSeconds, invoicesPerSecond: invoices / wallSeconds },
     oneReplica: one.billing,
     threeReplicas: three.billing,
+    coldOneReplica: cold,
   };
 }

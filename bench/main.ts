@@ -3,6 +3,7 @@
 //
 //   npm run bench                                    everything, report into docs/
 //   npm run bench -- --only synth,api --out .tmp     some benchmarks, report elsewhere
+//   npm run bench -- --invoices 200000               the largest billing run at another size (default 1,000,000)
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -15,7 +16,7 @@ import { benchmarkApi } from './api.js';
 import { benchmarkThroughput, WARM_UP_INVOICES_PER_REPLICA } from './billing.js';
 import { MemoryProbe, type MemoryResult } from './memory.js';
 import { CHART_FILE, REPORT_FILE, renderReport, type BenchResults, type ManifestResources } from './report.js';
-import { benchmarkScaling, SCALING_SIZES } from './scaling.js';
+import { benchmarkScaling, DEFAULT_LARGEST_INVOICES, scalingSizes } from './scaling.js';
 import { benchmarkSynth } from './synth.js';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -25,7 +26,11 @@ type Benchmark = (typeof BENCHMARKS)[number];
 const say = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { only: { type: 'string' }, out: { type: 'string' }, invoices: { type: 'string' } },
+  });
+  const largestInvoices = values.invoices === undefined ? DEFAULT_LARGEST_INVOICES : Number(values.invoices);
+  const sizes = scalingSizes(largestInvoices);
   const only = (values.only?.split(',') ?? [...BENCHMARKS]) as Benchmark[];
   const unknown = only.filter((name) => !BENCHMARKS.includes(name));
   if (unknown.length > 0)
@@ -44,15 +49,16 @@ async function main(): Promise<void> {
   }
   let throughput: BenchResults['throughput'];
   if (runs('throughput')) {
-    say('billing throughput: sequential baseline, then 10,000 invoices with 1 and with 3 replicas');
+    say('billing throughput: sequential baseline, then 10,000 invoices with 1 and with 3 replicas, and 1 cold');
     throughput = await benchmarkThroughput();
   }
   let scaling: BenchResults['scaling'];
   let memory: MemoryResult | undefined;
   if (runs('scaling')) {
-    say('scaling: 1,000 to 100,000 invoices, memory after billing and listing the largest');
+    say(`scaling: ${sizes.map((size) => size.toLocaleString('en-US')).join(', ')} invoices, the largest followed`);
     let probe: MemoryProbe | undefined;
     scaling = await benchmarkScaling({
+      largestInvoices,
       reuse: throughput?.oneReplica,
       largest: {
         beforeBilling: async (platform) => {
@@ -62,7 +68,7 @@ async function main(): Promise<void> {
         afterBilling: async () => {
           await probe!.afterBilling();
           // The listing includes the warm-up's invoices, billed before the measured ones.
-          memory = await probe!.afterListing(Math.max(...SCALING_SIZES) + WARM_UP_INVOICES_PER_REPLICA);
+          memory = await probe!.afterListing(largestInvoices + WARM_UP_INVOICES_PER_REPLICA);
         },
       },
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiResult, LoadRun } from '../../bench/api.js';
 import type { BillingRun } from '../../bench/billing.js';
+import { progressOf, type FollowedRun, type RunEvent } from '../../bench/followed-run.js';
 import type { ServiceMemory } from '../../bench/memory.js';
 import {
   CHART_FILE,
@@ -23,6 +24,22 @@ const run = (invoices: number, wallSeconds: number, replicas = 1): BillingRun =>
   invoicesPerSecond: invoices / wallSeconds,
   attemptedPerReplica: replicas === 1 ? [invoices] : [3_400, 3_300, 3_300],
   cpu: { invoiceApp: wallSeconds * 0.4, paymentProvider: wallSeconds * 0.6, postgres: wallSeconds * 0.9 },
+});
+
+const followed = (invoices: number, overrides: Partial<FollowedRun> = {}): FollowedRun => ({
+  progressEvents: 600,
+  longestGapSeconds: 0.8,
+  monotonic: true,
+  end: { status: 'completed', attempted: invoices, paid: invoices, declined: 0, failed: 0, errored: 0 },
+  ledgerPaid: invoices,
+  peakRssMiB: 130,
+  ...overrides,
+});
+
+/** The largest scaling run, followed through its event stream. */
+const largest = (invoices: number, wallSeconds: number, overrides: Partial<FollowedRun> = {}): BillingRun => ({
+  ...run(invoices, wallSeconds),
+  followed: followed(invoices, overrides),
 });
 
 const load = (requestsPerSecond: number, p99Ms: number): LoadRun => ({
@@ -71,10 +88,15 @@ const good: BenchResults = {
       synthTiming('npx cdk8s synth --no-validate', 4),
     ],
   },
-  throughput: { sequential: run(600, 20), oneReplica: run(10_000, 5), threeReplicas: run(10_000, 4.5, 3) },
+  throughput: {
+    sequential: run(600, 20),
+    oneReplica: run(10_000, 5),
+    threeReplicas: run(10_000, 4.5, 3),
+    coldOneReplica: run(10_000, 3.5),
+  },
   api,
-  memory: { invoices: 100_000, invoiceApp: memory(120), paymentProvider: memory(100) },
-  scaling: { runs: [run(1_000, 1), run(10_000, 5), run(100_000, 50)] },
+  memory: { invoices: 1_002_000, invoiceApp: memory(120), paymentProvider: memory(100) },
+  scaling: { runs: [run(1_000, 1), run(10_000, 5), run(100_000, 50), largest(1_000_000, 520)] },
   manifests: [
     {
       folder: 'dist/',
@@ -97,12 +119,15 @@ describe('the benchmark report', () => {
       '`npm run synth` vs cdk8s default',
       '`npx cdk8s synth` vs cdk8s default',
       'Billing 10,000 invoices, 1 replica',
+      'Billing 10,000 invoices, 1 replica, cold platform',
       'Billing 10,000 invoices, 3 replicas vs 1',
       '`GET /rest/v1/invoices/:id`, 50 connections',
-      'Memory, invoice-app (peak RSS, 100,000 billed and listed)',
-      'Memory, payment-provider (peak RSS, 100,000 billed and listed)',
+      'Memory, invoice-app (peak RSS, 1,002,000 billed and listed)',
+      'Memory, payment-provider (peak RSS, 1,002,000 billed and listed)',
       'Manifest memory requests/limits (invoice-app, payment-provider)',
-      'Scaling 1,000 to 100,000 invoices',
+      'Scaling to 1,000,000 invoices',
+      'Memory, invoice-app while the 1,000,000-invoice run is followed (peak RSS)',
+      'Progress events through the 1,000,000-invoice run',
     ]);
   });
 
@@ -116,8 +141,21 @@ describe('the benchmark report', () => {
     );
     expect(markdown).toContain('| 12,000 req/s, p99 8 ms | 20,000 req/s, p99 4 ms | 60% of bare |');
     expect(markdown).toContain(
-      '| Memory, invoice-app (peak RSS, 100,000 billed and listed) | 120 MiB | 60 MiB bare Fastify | 2.0x bare |',
+      '| Memory, invoice-app (peak RSS, 1,002,000 billed and listed) | 120 MiB | 60 MiB bare Fastify | 2.0x bare |',
     );
+    expect(markdown).toContain(
+      '| Billing 10,000 invoices, 1 replica, cold platform | 2,857/s | 30.0/s sequential | 95.2x (warm 66.7x) | >= 90x | met |',
+    );
+    // 520 s for 1,000,000 against 5 s for 10,000: 0.52 ms against 0.5 ms an invoice.
+    expect(markdown).toContain(
+      "| Scaling to 1,000,000 invoices | 0.520 ms/invoice | 0.500 ms/invoice (10,000) | 1.04x | linear: time per invoice <= 1.25x the 10,000 run's | met |",
+    );
+    expect(markdown).toContain(
+      '| Progress events through the 1,000,000-invoice run | 600 events, longest gap 0.8 s | - | counts only grow; end = ledger |',
+    );
+    expect(markdown).toContain('| 1,000,000 | 520.0 s | 1,923 | 0.520 ms |');
+    expect(markdown).toContain('## Followed run');
+    expect(markdown).toContain('(1,000,000 unless chosen; 1,000,000 in this run)');
     expect(markdown).not.toContain('**Missed');
   });
 
@@ -134,21 +172,36 @@ describe('the benchmark report', () => {
           synthTiming('npx cdk8s synth --no-validate', 8),
         ],
       },
-      throughput: { sequential: run(600, 20), oneReplica: run(10_000, 20), threeReplicas: run(10_000, 25, 3) },
+      throughput: {
+        sequential: run(600, 20),
+        oneReplica: run(10_000, 20),
+        threeReplicas: run(10_000, 25, 3),
+        coldOneReplica: run(10_000, 30),
+      },
       api: { ...api, routes: [{ ...api.routes[0]!, service: load(4_000, 25) }, api.routes[1]!] },
-      memory: { invoices: 100_000, invoiceApp: memory(190), paymentProvider: memory(100) },
-      scaling: { runs: [run(1_000, 1), run(10_000, 5), run(100_000, 95)] },
+      memory: { invoices: 1_002_000, invoiceApp: memory(190), paymentProvider: memory(100) },
+      scaling: {
+        runs: [
+          run(1_000, 1),
+          run(10_000, 5),
+          run(100_000, 50),
+          largest(1_000_000, 700, { longestGapSeconds: 3.5, peakRssMiB: 180 }),
+        ],
+      },
     };
     const rows = summaryRows(bad);
     expect(rows.filter((row) => row.verdict === 'missed').map((row) => row.figure)).toEqual([
       '`npm run synth` vs cdk8s default',
       '`npx cdk8s synth` vs cdk8s default',
       'Billing 10,000 invoices, 1 replica',
+      'Billing 10,000 invoices, 1 replica, cold platform',
       'Billing 10,000 invoices, 3 replicas vs 1',
       '`GET /rest/v1/invoices/:id`, 50 connections',
-      'Memory, invoice-app (peak RSS, 100,000 billed and listed)',
+      'Memory, invoice-app (peak RSS, 1,002,000 billed and listed)',
       'Manifest memory requests/limits (invoice-app, payment-provider)',
-      'Scaling 1,000 to 100,000 invoices',
+      'Scaling to 1,000,000 invoices',
+      'Memory, invoice-app while the 1,000,000-invoice run is followed (peak RSS)',
+      'Progress events through the 1,000,000-invoice run',
     ]);
     const { markdown } = renderReport(bad);
     expect(markdown).toContain('| **missed** |');
@@ -161,7 +214,12 @@ describe('the benchmark report', () => {
     expect(markdown).toContain('needs more than 8,000 requests/s');
     expect(markdown).toContain('**Missed (invoice-app):** peak 190 MiB against 150 MiB');
     expect(markdown).toContain('The heap flags of NODE_OPTIONS (`charts/node-options.ts`) bound both.');
-    expect(markdown).toContain('**Missed (linear):**');
+    expect(markdown).toContain('**Missed (linear):** an invoice of the 1,000,000 run took 1.40x as long as one of the');
+    // Warm 500/s, cold 333/s: the cold run took 10 s longer.
+    expect(markdown).toContain('**Missed (cold):** 11.1x against 90x; warm, the same replica reaches');
+    expect(markdown).toContain('The cold run took 10.0 s longer');
+    expect(markdown).toContain('**Missed (progress):** the longest wait between two events was 3.50 s against');
+    expect(markdown).toContain('**Missed (memory):** invoice-app peaked at 180 MiB against 150 MiB');
     expect(markdown).toContain('**Missed (`npx cdk8s synth`):** 2.0x against 3x');
     expect(markdown).toContain('**Missed (dist/ invoice-app):** 160Mi / 240Mi is not set from the peak');
     expect(markdown).toContain('**Missed (dist/prod/ invoice-app):**');
@@ -212,6 +270,13 @@ describe('the benchmark report', () => {
   it('says which benchmarks did not run instead of leaving them out', () => {
     const rows = summaryRows({ ...good, synth: undefined, memory: undefined });
     expect(rows.filter((row) => row.verdict === 'not run')).toHaveLength(5);
+    // A largest run that was not followed (or no 10,000 run to compare with) is not judged either.
+    const unfollowed = summaryRows({ ...good, scaling: { runs: [run(1_000, 1), run(100_000, 50)] } });
+    expect(unfollowed.filter((row) => row.verdict === 'not run').map((row) => row.figure)).toEqual([
+      'Scaling to the largest run',
+      'Memory, invoice-app while the largest run is followed',
+      'Progress events through the largest run',
+    ]);
     expect(renderReport({ ...good, synth: undefined }).markdown).toContain('## Synth\n\nNot run.');
   });
 
@@ -220,7 +285,7 @@ describe('the benchmark report', () => {
     expect(markdown).toContain(`](${CHART_FILE})`);
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<\/svg>\n$/);
     expect(svg.match(/<rect /g)).toHaveLength(1 + summaryRows(good).filter((row) => row.score !== undefined).length);
-    expect(svg.match(/<circle /g)).toHaveLength(3);
+    expect(svg.match(/<circle /g)).toHaveLength(4);
     expect(svg).not.toMatch(/NaN|Infinity|undefined/);
   });
 });
@@ -237,6 +302,39 @@ describe('the figures behind the verdicts', () => {
     for (const peak of [64, 100, 130, 197, 400]) {
       expect(manifestFits(resourcesFromPeak(peak), peak), `peak ${peak}`).toBe(true);
     }
+  });
+
+  it('misses progress when counts went back or the end is not what the ledger has, whatever the gaps', () => {
+    const wrongEnd: BenchResults = {
+      ...good,
+      scaling: { runs: [run(10_000, 5), largest(1_000_000, 520, { monotonic: false, ledgerPaid: 999_999 })] },
+    };
+    const row = summaryRows(wrongEnd).find((r) => r.figure.startsWith('Progress events'))!;
+    expect(row).toMatchObject({ verdict: 'missed', ratio: '**counts went back**; end **differs from ledger**' });
+    expect(row.score).toBeLessThan(1);
+    const { markdown } = renderReport(wrongEnd);
+    expect(markdown).toContain('**Missed (progress):** a count in one event was lower than in the event before it.');
+    expect(markdown).toContain('the ledger gained 999,999 successful charges');
+  });
+
+  it('measures the events of a followed run: how many, the longest gap, whether counts only grew', () => {
+    const counts = (attempted: number, paid: number) => ({
+      status: 'running',
+      attempted,
+      paid,
+      declined: 0,
+      failed: 0,
+      errored: 0,
+    });
+    const events: RunEvent[] = [
+      { event: 'progress', at: 0.1, run: counts(0, 0) },
+      { event: 'progress', at: 0.6, run: counts(256, 100) },
+      { event: 'progress', at: 2.1, run: counts(512, 400) },
+      { event: 'end', at: 2.5, run: { ...counts(600, 600), status: 'completed' } },
+    ];
+    expect(progressOf(events)).toEqual({ progressEvents: 3, longestGapSeconds: 1.5, monotonic: true });
+    const wentBack = events.map((e, i) => (i === 2 ? { ...e, run: counts(512, 50) } : e));
+    expect(progressOf(wentBack).monotonic).toBe(false);
   });
 
   it('takes the time per extra invoice between consecutive sizes', () => {
