@@ -216,7 +216,7 @@ describe('the benchmark report', () => {
     expect(markdown).toContain('The heap flags of NODE_OPTIONS (`charts/node-options.ts`) bound both.');
     expect(markdown).toContain('**Missed (linear):** an invoice of the 1,000,000 run took 1.40x as long as one of the');
     // Warm 500/s, cold 333/s: the cold run took 10 s longer.
-    expect(markdown).toContain('**Missed (cold):** 11.1x against 90x; warm, one replica reaches');
+    expect(markdown).toContain('**Missed (cold):** 11.1x against 90x; warm, one replica reaches 16.7x.');
     expect(markdown).toContain('The cold run took 10.0 s longer');
     expect(markdown).toContain('**Missed (progress):** the longest wait between two events was 3.50 s against');
     expect(markdown).toContain('**Missed (memory):** invoice-app peaked at 180 MiB against 150 MiB');
@@ -302,6 +302,17 @@ describe('the figures behind the verdicts', () => {
     for (const peak of [64, 100, 130, 197, 400]) {
       expect(manifestFits(resourcesFromPeak(peak), peak), `peak ${peak}`).toBe(true);
     }
+  });
+
+  it('says a cold run that was as fast as a warm one misses for the reason the warm one does', () => {
+    const slowMachine: BenchResults = {
+      ...good,
+      throughput: { ...good.throughput!, oneReplica: run(10_000, 10), coldOneReplica: run(10_000, 10.2) },
+    };
+    const { markdown } = renderReport(slowMachine);
+    expect(markdown).toContain('**Missed (cold):** 32.7x against 90x; warm, one replica reaches 33.3x.');
+    expect(markdown).toContain('The cold run was about as fast as the warm one');
+    expect(markdown).not.toContain('The cold run took');
   });
 
   it('misses progress when counts went back or the end is not what the ledger has, whatever the gaps', () => {
