@@ -1,8 +1,8 @@
 import type { Check } from './check.js';
 import { admissionPolicies } from './checks/admission-policies.js';
-import { stableApiVersion } from './checks/api-versions.js';
-import { configDataKeys } from './checks/config-data.js';
-import { configReferencesExist } from './checks/config-references.js';
+import { stableApiVersion } from './checks/stable-api-version.js';
+import { configDataKeys } from './checks/config-data-keys.js';
+import { configReferencesExist } from './checks/config-references-exist.js';
 import { containerPortNames, containerPortsUnique } from './checks/container-ports.js';
 import {
   containerResources,
@@ -59,8 +59,8 @@ import { deprecatedServiceAccountField, serviceAccountTokenAutomount } from './c
 import { ingressBackendsExist, serviceTargetsPods } from './checks/service-references.js';
 import { servicePorts, serviceType } from './checks/service-rules.js';
 import { teamBindings } from './checks/team-bindings.js';
-import { replicasSpreadAcrossNodes } from './checks/spread.js';
-import { selectorMatchesTemplate } from './checks/workload-selector.js';
+import { replicasSpreadAcrossNodes } from './checks/replicas-spread-across-nodes.js';
+import { selectorMatchesTemplate } from './checks/selector-matches-template.js';
 
 /** Every check `npm run verify` runs, in the order the report lists them. */
 export const ALL_CHECKS: readonly Check[] = [

@@ -11,7 +11,7 @@ import { podSecurityCases } from './cases/pod-security.js';
 import { rbacCases } from './cases/rbac.js';
 import { referenceCases } from './cases/references.js';
 import { schemaCases } from './cases/schema.js';
-import { Platform } from './platform.js';
+import { Platform } from '../../verify/testing/platform.js';
 
 const CASES: BrokenCase[] = [
   ...schemaCases,

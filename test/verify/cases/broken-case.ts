@@ -1,4 +1,4 @@
-import type { Platform } from '../platform.js';
+import type { Platform } from '../../../verify/testing/platform.js';
 
 /** One way to break the fixture platform, and the violation the named check must then report. */
 export interface BrokenCase {

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import type { Check, Violation } from '../../verify/check.js';
-import type { K8sObject } from '../../verify/kubernetes.js';
-import type { Manifest } from '../../verify/manifest.js';
-import { parseManifests, refOf } from '../../verify/manifest.js';
-import type { Report } from '../../verify/verify.js';
-import { verify } from '../../verify/verify.js';
+import type { Check, Violation } from '../check.js';
+import type { K8sObject } from '../kubernetes.js';
+import type { Manifest } from '../manifest.js';
+import { parseManifests, refOf } from '../manifest.js';
+import type { Report } from '../verify.js';
+import { verify } from '../verify.js';
 
-const FIXTURE = new URL('./fixtures/platform.yaml', import.meta.url);
+const FIXTURE = new URL('./platform.yaml', import.meta.url);
 
 /** A path into an object: `spec.template.spec.containers[0].image`, `metadata.labels["a.b/c"]`. */
 function tokens(path: string): (string | number)[] {
@@ -18,7 +18,7 @@ function tokens(path: string): (string | number)[] {
 type Node = Record<string | number, unknown>;
 
 /**
- * The fixture platform (test/verify/fixtures/platform.yaml, which passes every check), freshly
+ * The fixture platform (verify/testing/platform.yaml, which passes every check), freshly
  * parsed, with small editing helpers so that each test breaks exactly one thing.
  */
 export class Platform {
