@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'test/**/*.test.ts', 'verify/**/*.test.ts'],
     globalSetup: ['packages/devkit/src/global-setup.ts'],
     setupFiles: ['packages/devkit/src/vitest-setup.ts'],
     pool: 'forks',
