@@ -13,6 +13,7 @@ import {
   sshPort,
 } from './checks/container-hardening.js';
 import { cronJobDeadline, cronSchedule } from './checks/cron-job.js';
+import { blockedConnections } from './checks/blocked-connections.js';
 import { declaredObjects } from './checks/declared-objects.js';
 import { customResourceReferences } from './checks/custom-resource-references.js';
 import { duplicateEnvVar, envVarSecret } from './checks/environment.js';
@@ -59,6 +60,8 @@ import { deprecatedServiceAccountField, serviceAccountTokenAutomount } from './c
 import { ingressBackendsExist, serviceTargetsPods } from './checks/service-references.js';
 import { servicePorts, serviceType } from './checks/service-rules.js';
 import { teamBindings } from './checks/team-bindings.js';
+import { teamPermissions } from './checks/team-permissions.js';
+import { undeclaredFlows } from './checks/undeclared-flows.js';
 import { replicasSpreadAcrossNodes } from './checks/spread.js';
 import { selectorMatchesTemplate } from './checks/workload-selector.js';
 
@@ -132,7 +135,10 @@ export const ALL_CHECKS: readonly Check[] = [
   rbacEscalationThroughServiceAccounts,
   // 7. Declared intent.
   declaredObjects,
+  undeclaredFlows,
+  blockedConnections,
   oneSidedRules,
   teamBindings,
+  teamPermissions,
   secretLiteralData,
 ];

@@ -84,4 +84,55 @@ subjects: [{ kind: ServiceAccount, name: deployer, namespace: payments }]
     expect:
       /NetworkPolicy invoices\/invoice-app: lets invoices\/invoice-app connect to payments\/payment-provider on 9000\/TCP .*but payments\/payment-provider's policies refuse it: a one-sided rule\. Fix: declare the connection with connect\/allowFrom/,
   },
+  {
+    check: 'undeclared-flows',
+    title: 'a flow the policies allow but no connection declares',
+    breakIt: (p) =>
+      p.set(
+        'Namespace payments',
+        'metadata.annotations["verify.billing/connections"]',
+        'invoices/invoice-app -> payments/payment-provider 9000/TCP by teams/payments/connect',
+      ),
+    expect:
+      /NetworkPolicy payments\/payments-db: admits connections nobody declared: payments\/payment-provider -> payments\/payments-db 5432\/TCP \(made by no construct.*\)\. Fix: narrow it to the declared connections/,
+  },
+  {
+    check: 'undeclared-flows',
+    title: 'a declaration that cannot be read',
+    breakIt: (p) =>
+      p.set('Namespace payments', 'metadata.annotations["verify.billing/connections"]', 'invoice-app to provider'),
+    expect:
+      /Namespace payments metadata\.annotations\["verify\.billing\/connections"\]: Cannot read the declared connection "invoice-app to provider"/,
+  },
+  {
+    check: 'blocked-connections',
+    title: 'a declared connection that the policies refuse',
+    breakIt: (p) =>
+      p.set(
+        'Namespace payments',
+        'metadata.annotations["verify.billing/connections"]',
+        'invoices/invoice-app -> payments/payments-db 5432/TCP by teams/payments/connect',
+      ),
+    expect:
+      /StatefulSet payments\/payments-db: refuses connections declared in code: invoices\/invoice-app -> payments\/payments-db 5432\/TCP \(declared by teams\/payments\/connect\)\. .*a one-sided rule.*Fix: /,
+  },
+  {
+    check: 'team-permissions',
+    title: 'a team allowed to write its own NetworkPolicies',
+    breakIt: (p) =>
+      owned(p).add(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: own-policies, namespace: invoices }
+rules: [{ apiGroups: [networking.k8s.io], resources: [networkpolicies], verbs: [create, delete] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: own-policies, namespace: invoices }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: own-policies }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: team-invoices }]
+`),
+    expect:
+      /RoleBinding invoices\/own-policies: lets Group team-invoices, of team namespace invoices, create networking\.k8s\.io\/networkpolicies, delete networking\.k8s\.io\/networkpolicies \(through Role invoices\/own-policies; made by no construct.*Fix: remove the grant/,
+  },
 ];
