@@ -1,6 +1,7 @@
 import type { Check } from './check.js';
 import { admissionPolicies } from './checks/admission-policies.js';
 import { argoProjectExists } from './checks/argo-project-exists.js';
+import { blockedConnections } from './checks/blocked-connections.js';
 import { certificateIssuerExists } from './checks/certificate-issuer-exists.js';
 import { configDataKeys } from './checks/config-data-keys.js';
 import { configReferencesExist } from './checks/config-references-exist.js';
@@ -83,6 +84,8 @@ import { serviceType } from './checks/service-type.js';
 import { sshPort } from './checks/ssh-port.js';
 import { stableApiVersion } from './checks/stable-api-version.js';
 import { teamBindings } from './checks/team-bindings.js';
+import { teamPermissions } from './checks/team-permissions.js';
+import { undeclaredFlows } from './checks/undeclared-flows.js';
 import { volumes } from './checks/volumes.js';
 
 /**
@@ -178,8 +181,11 @@ export const ALL_CHECKS: readonly Check[] = [
   rbacEscalationThroughServiceAccounts,
   // 6. Declared intent.
   declaredObjects,
+  undeclaredFlows,
+  blockedConnections,
   oneSidedRules,
   teamBindings,
+  teamPermissions,
   secretLiteralData,
 ];
 

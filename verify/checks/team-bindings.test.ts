@@ -1,13 +1,6 @@
-import { testCheck } from '../testing/broken-cases.js';
-import type { Platform } from '../testing/platform.js';
+import { owned, testCheck } from '../testing/broken-cases.js';
 import { FOREIGN_BINDING } from '../testing/added-objects.js';
 import { teamBindings } from './team-bindings.js';
-
-/** The fixture's namespaces, owned as Teams declare them. */
-const owned = (p: Platform) =>
-  p
-    .set('Namespace invoices', 'metadata.annotations["verify.billing/owned-by"]', 'team-invoices')
-    .set('Namespace payments', 'metadata.annotations["verify.billing/owned-by"]', 'team-payments');
 
 testCheck(teamBindings, [
   {

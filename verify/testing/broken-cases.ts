@@ -12,6 +12,12 @@ export function enforced(pattern: RegExp): RegExp {
   return new RegExp(`${pattern.source}.*\\(namespace invoices enforces restricted\\)`);
 }
 
+/** The fixture's namespaces, owned by teams as Teams declare them. */
+export const owned = (p: Platform) =>
+  p
+    .set('Namespace invoices', 'metadata.annotations["verify.billing/owned-by"]', 'team-invoices')
+    .set('Namespace payments', 'metadata.annotations["verify.billing/owned-by"]', 'team-payments');
+
 /** One way to break the fixture platform, and the violation the check must then report. */
 export interface BrokenCase {
   readonly title: string;
