@@ -32,7 +32,7 @@ export interface BillingRunProps {
 /**
  * A scheduled billing run: the ScheduledCall preset that runs invoice-app's billing CLI
  * (`pay --follow`) from the invoice-app image against the service's URL (BILLING_API_URL) with
- * the billing token (BILLING_API_TOKEN). The CLI starts a run and follows it to its end, so
+ * the billing token (BILLING_API_TOKEN), recording its runs as `schedule`. The CLI starts a run and follows it to its end, so
  * the Job succeeds only when the run does. Starting another run is safe: each invoice is
  * charged at most once.
  */
@@ -52,6 +52,8 @@ export class BillingRun extends ScheduledCall {
         command: BILLING_CLI,
         urlVariable: 'BILLING_API_URL',
         tokenVariable: 'BILLING_API_TOKEN',
+        // Recorded with the run, so an operator tells scheduled runs from started ones.
+        env: { BILLING_TRIGGER: 'schedule' },
         user: SERVICE_USER_ID,
         resources: { cpuRequestMillis: 50, cpuLimitMillis: 200, memoryRequestMebibytes: 64, memoryLimitMebibytes: 128 },
       }),

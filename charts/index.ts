@@ -31,12 +31,16 @@ export { Image, IMAGE_PULL_POLICY, ImageRegistry, PINNED_IMAGES } from './image.
 export { DEFAULT_PART_OF, selectorLabels, workloadLabels } from './labels.js';
 export { Microservice, type MicroserviceProps, type ReplicaRange } from './microservice.js';
 export {
-  allowConnection,
+  connectionLine,
   declaredConnections,
+  type DeclaredConnection,
+  type IDeclaresConnections,
+} from './declared-connections.js';
+export {
+  allowConnection,
   NetworkPeer,
   NetworkPolicyPort,
   WorkloadNetworkPolicy,
-  type DeclaredConnection,
   type INetworkEndpoint,
   type NetworkRule,
   type WorkloadNetworkPolicyProps,

@@ -1,5 +1,5 @@
 import { Lazy } from 'cdk8s';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   KubeNetworkPolicy,
   type NetworkPolicyPeer as PeerSpec,
@@ -7,6 +7,7 @@ import {
 } from '../imports/k8s.js';
 import { IntOrString } from '../imports/k8s.js';
 import { checkCidr } from './cidr.js';
+import type { DeclaredConnection, IDeclaresConnections } from './declared-connections.js';
 import { NAME_LABEL } from './labels.js';
 
 /** A port that a rule opens. */
@@ -52,6 +53,14 @@ export class NetworkPeer {
     });
   }
 
+  /** Every pod of the namespace. */
+  static allPods(namespace: string): NetworkPeer {
+    return new NetworkPeer(`${namespace}/(any pod)`, {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+      podSelector: {},
+    });
+  }
+
   /** An address range outside the cluster, e.g. a managed database's subnet. */
   static cidr(cidr: string): NetworkPeer {
     return new NetworkPeer(`ipBlock ${cidr}`, { ipBlock: { cidr: checkCidr(cidr) } });
@@ -60,6 +69,26 @@ export class NetworkPeer {
   /** The cluster DNS (CoreDNS keeps the `k8s-app: kube-dns` label on kind, minikube and the clouds). */
   static kubeDns(): NetworkPeer {
     return NetworkPeer.pods('kube-system', { 'k8s-app': 'kube-dns' });
+  }
+
+  /**
+   * The peer an id names, as `id` spells it: `invoices/invoice-app`, `ns/{key=value, ...}`,
+   * `ns/(any pod)`, `ipBlock 10.20.0.0/24`. `npm run verify` reads declared connections with it.
+   */
+  static parse(id: string): NetworkPeer {
+    if (id.startsWith('ipBlock ')) return NetworkPeer.cidr(id.slice('ipBlock '.length));
+    const slash = id.indexOf('/');
+    const [namespace, pods] = [id.slice(0, slash), id.slice(slash + 1)];
+    if (slash < 1 || pods === '') {
+      throw new Error(`Peer "${id}" names no pods. Use namespace/name, namespace/{key=value}, or ipBlock <cidr>.`);
+    }
+    if (pods === '(any pod)') return NetworkPeer.allPods(namespace);
+    if (!pods.startsWith('{')) return NetworkPeer.pods(namespace, { [NAME_LABEL]: pods });
+    const labels = pods
+      .slice(1, -1)
+      .split(', ')
+      .map((pair) => pair.split('='));
+    return NetworkPeer.pods(namespace, Object.fromEntries(labels));
   }
 
   private constructor(
@@ -74,47 +103,6 @@ export class NetworkPeer {
   toSpec(): PeerSpec {
     return this.spec;
   }
-}
-
-/** One connection the constructs declared: `from` may open connections to `to` on `port`. */
-export interface DeclaredConnection {
-  /** The client, as NetworkPeer.id names it, e.g. `invoices/invoice-app`. */
-  readonly from: string;
-  /** The server, named the same way. */
-  readonly to: string;
-  readonly port: number;
-  readonly protocol: 'TCP' | 'UDP';
-}
-
-/**
- * Every connection declared in the app of `scope` through the workloads' network policies
- * (connect, allowFrom, databases, scheduled calls, the ingress controller), each once, sorted:
- * the intent that the effective reachability of the manifests can be compared with.
- */
-export function declaredConnections(scope: IConstruct): DeclaredConnection[] {
-  const found = new Map<string, DeclaredConnection>();
-  for (const policy of scope.node.root.node.findAll()) {
-    if (!(policy instanceof WorkloadNetworkPolicy)) continue;
-    for (const [from, to, rules] of [
-      [undefined, policy.peer.id, policy.ingressRules],
-      [policy.peer.id, undefined, policy.egressRules],
-    ] as const) {
-      for (const rule of rules) {
-        for (const port of rule.ports) {
-          const connection = {
-            from: from ?? rule.peer.id,
-            to: to ?? rule.peer.id,
-            port: port.port,
-            protocol: port.protocol,
-          };
-          found.set(JSON.stringify(connection), connection);
-        }
-      }
-    }
-  }
-  return [...found.values()].sort(
-    (a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.port - b.port,
-  );
 }
 
 /** Something whose pods have a policy of their own and that others can name as a peer. */
@@ -140,7 +128,7 @@ export interface WorkloadNetworkPolicyProps {
  * default deny), and each allow names a peer and the ports. Rules are collected until
  * synthesis, so connections can be added from anywhere.
  */
-export class WorkloadNetworkPolicy extends Construct {
+export class WorkloadNetworkPolicy extends Construct implements IDeclaresConnections {
   /** The pods it isolates, as a peer. */
   readonly peer: NetworkPeer;
   private readonly ingress: Rule[] = [];
@@ -180,6 +168,23 @@ export class WorkloadNetworkPolicy extends Construct {
   get egressRules(): readonly NetworkRule[] {
     return [...this.egress];
   }
+
+  /** Its rules as connections: the intent `npm run verify` compares the manifests with. */
+  get connectionsDeclared(): Omit<DeclaredConnection, 'declaredBy'>[] {
+    return [
+      ...this.ingress.flatMap((rule) => rule.ports.map((port) => connection(rule.peer, this.peer, port))),
+      ...this.egress.flatMap((rule) => rule.ports.map((port) => connection(this.peer, rule.peer, port))),
+    ];
+  }
+}
+
+/** A connection from one peer to another on one port. */
+export function connection(
+  from: NetworkPeer,
+  to: NetworkPeer,
+  port: NetworkPolicyPort,
+): Omit<DeclaredConnection, 'declaredBy'> {
+  return { from: from.id, to: to.id, port: port.port, protocol: port.protocol };
 }
 
 /** Allows `from` to connect to `to` on `port`: an egress rule on one side, an ingress rule on the other. */

@@ -6,7 +6,8 @@ import { GeneratedSecret, SecretValue, type SecretKeyRef } from './generated-sec
 import type { Image, ImageRegistry } from './image.js';
 import { DEFAULT_PART_OF, MANAGED_BY_LABEL, PART_OF_LABEL } from './labels.js';
 import { Microservice, type ReplicaRange } from './microservice.js';
-import { declaredConnections, type DeclaredConnection, type NetworkPeer } from './network-policy.js';
+import { declaredConnections, type DeclaredConnection } from './declared-connections.js';
+import type { NetworkPeer } from './network-policy.js';
 import { NODE_OPTIONS } from './node-options.js';
 import { Postgres } from './postgres.js';
 import type { ResourceSizes } from './resources.js';

@@ -67,6 +67,9 @@ export class CallClient {
     return new CallClient(options.image, options.user ?? HELPER_USER_ID, options.resources ?? SMALL, (call) => ({
       command: options.command,
       envVariables: {
+        ...Object.fromEntries(
+          Object.entries(options.env ?? {}).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)]),
+        ),
         [options.urlVariable]: kplus.EnvValue.fromValue(call.target.url),
         ...(call.token ? { [options.tokenVariable]: call.token } : {}),
       },
@@ -101,6 +104,8 @@ export interface CommandClientOptions {
   readonly urlVariable: string;
   /** The variable the command reads the bearer token from. */
   readonly tokenVariable: string;
+  /** More variables, as literal values. @default none */
+  readonly env?: Record<string, string>;
   /** The fixed non-root UID the image runs as. @default HELPER_USER_ID */
   readonly user?: number;
   /** CPU and memory. @default requests 10m and 16Mi, limits 100m and 64Mi */

@@ -1,8 +1,17 @@
+import { Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { KubeLimitRange, KubeNetworkPolicy, KubeResourceQuota, Quantity } from '../imports/k8s.js';
 import { DEFAULT_PART_OF, MANAGED_BY_LABEL, PART_OF_LABEL } from './labels.js';
 import { ClusterDns } from './cluster-dns.js';
+import {
+  connectionsAnnotation,
+  declaredConnections,
+  type DeclaredConnection,
+  type IDeclaresConnections,
+} from './declared-connections.js';
+import { connection, NetworkPeer } from './network-policy.js';
+import { CONNECTIONS } from './verify-annotations.js';
 
 /** How much a namespace may use in total. */
 export interface NamespaceQuota {
@@ -60,13 +69,15 @@ export interface SecureNamespaceProps {
  * requests sane ones, and every pod is isolated (ingress and egress denied) except for DNS.
  * Workloads then allow exactly the traffic they need.
  */
-export class SecureNamespace extends Construct {
+export class SecureNamespace extends Construct implements IDeclaresConnections {
   /** The namespace's name. */
   readonly name: string;
+  private readonly dns: ClusterDns;
 
   constructor(scope: Construct, id: string, props: SecureNamespaceProps) {
     super(scope, id);
     this.name = props.name;
+    this.dns = props.dns ?? ClusterDns.kubeDns();
     const version = props.podSecurityVersion ?? 'v1.27';
     const labels = { [PART_OF_LABEL]: props.partOf ?? DEFAULT_PART_OF, [MANAGED_BY_LABEL]: 'cdk8s' };
     const namespace = new kplus.Namespace(this, 'Namespace', {
@@ -81,6 +92,12 @@ export class SecureNamespace extends Construct {
           'pod-security.kubernetes.io/warn-version': 'latest',
           'pod-security.kubernetes.io/audit': 'restricted',
           'pod-security.kubernetes.io/audit-version': 'latest',
+        },
+        annotations: {
+          // Rendered at synthesis, when every connection of the app has been declared.
+          [CONNECTIONS]: Lazy.any({
+            produce: () => connectionsAnnotation(declaredConnections(this), props.name),
+          }) as unknown as string,
         },
       },
     });
@@ -129,14 +146,21 @@ export class SecureNamespace extends Construct {
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     }).addDependency(namespace);
 
-    const dns = props.dns ?? ClusterDns.kubeDns();
     new KubeNetworkPolicy(this, 'AllowDns', {
       metadata: metadata('allow-dns'),
       spec: {
         podSelector: {},
         policyTypes: ['Egress'],
-        egress: [{ to: dns.peers.map((peer) => peer.toSpec()), ports: dns.ports.map((port) => port.toSpec()) }],
+        egress: [
+          { to: this.dns.peers.map((peer) => peer.toSpec()), ports: this.dns.ports.map((port) => port.toSpec()) },
+        ],
       },
     }).addDependency(namespace);
+  }
+
+  /** Every pod of the namespace may ask the cluster DNS. */
+  get connectionsDeclared(): Omit<DeclaredConnection, 'declaredBy'>[] {
+    const pods = NetworkPeer.allPods(this.name);
+    return this.dns.peers.flatMap((peer) => this.dns.ports.map((port) => connection(pods, peer, port)));
   }
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chart, Testing, type App } from 'cdk8s';
 import type { Check, Violation } from '../verify/check.js';
-import { podSecurityStandards } from '../verify/checks/pod-security-standards.js';
+import { POD_SECURITY_STANDARDS } from '../verify/all-checks.js';
 import { Cluster } from '../verify/cluster.js';
 import { loadManifests, parseManifests, type Manifest as SourcedManifest } from '../verify/manifest.js';
 import { Reachability } from '../verify/reachability.js';
@@ -72,7 +72,7 @@ export class Manifests {
 
   /** Every Pod Security problem of every workload (baseline and restricted levels), as `object: message`. */
   podSecurityViolations(): string[] {
-    return verify(this.manifests, podSecurityStandards).violations.map(
+    return verify(this.manifests, POD_SECURITY_STANDARDS).violations.map(
       (violation) => `${violation.object}: ${violation.message}`,
     );
   }
@@ -181,7 +181,7 @@ export function podMetadata(workload: Manifest): Manifest {
  */
 export function restrictedViolations(spec: Manifest): string[] {
   const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'pod', namespace: 'test' }, spec };
-  return verify([{ object: pod, source: 'pod', order: 0 }], podSecurityStandards).violations.map(
+  return verify([{ object: pod, source: 'pod', order: 0 }], POD_SECURITY_STANDARDS).violations.map(
     (violation) => `${violation.path ?? ''}: ${violation.message}`,
   );
 }

@@ -35,3 +35,10 @@ export const DIGEST = 'verify.billing/declared';
 
 /** On a Namespace: the group that owns it, the only one that may be bound there (written by Team). */
 export const OWNED_BY = 'verify.billing/owned-by';
+
+/**
+ * On a Namespace: the connections declared with an end in it, one per line
+ * (`invoices/invoice-app -> payments/payment-provider 9000/TCP by <construct>`), or `none`.
+ * `npm run verify` compares them with the reachability the NetworkPolicies give (written by SecureNamespace).
+ */
+export const CONNECTIONS = 'verify.billing/connections';

@@ -113,14 +113,16 @@ manifest_facts() { node deploy/manifests.mjs "$MANIFESTS" "$@"; }
 mapfile -t IMAGES < <(manifest_facts images)
 [[ ${#IMAGES[@]} -gt 0 ]] || die "$MANIFESTS runs none of our images (apps/*/Dockerfile)."
 
+# build.sh picks a docker CLI that builds with BuildKit, as the Dockerfiles need, and passes
+# this machine's CA bundle to npm in the build.
 build_images() {
   need docker "Install Docker (or another engine with a docker-compatible CLI)."
-  local app image
+  local app image targets=()
   for entry in "${IMAGES[@]}"; do
     read -r app image <<<"$entry"
-    log "Building $image from apps/$app/Dockerfile"
-    docker build --file "apps/$app/Dockerfile" --tag "$image" .
+    targets+=("$app=$image")
   done
+  deploy/image/build.sh "${targets[@]}"
 }
 
 # The manifests pull every image with imagePullPolicy IfNotPresent (each is pinned), so an image

@@ -6,10 +6,13 @@ import type { Manifest } from './manifest.js';
  * rejects a schema or API-server violation whatever we annotate, while a policy is ours to waive.
  */
 export type CheckCategory =
-  'schema' | 'api-server' | 'pod-security' | 'best-practice' | 'reference' | 'rbac' | 'exemption';
+  'schema' | 'api-server' | 'pod-security' | 'best-practice' | 'reference' | 'rbac' | 'intent' | 'exemption';
 
-/** Categories whose violations are rejections by the API server, so no annotation can waive them. */
-export const UNWAIVABLE: ReadonlySet<CheckCategory> = new Set(['schema', 'api-server', 'exemption']);
+/**
+ * Categories no annotation can waive: rejections by the API server, and departures from the
+ * intent declared in code (an annotation in dist/ must not widen who may reach or do what).
+ */
+export const UNWAIVABLE: ReadonlySet<CheckCategory> = new Set(['schema', 'api-server', 'intent', 'exemption']);
 
 /** One problem a check found in one object. */
 export interface Finding {

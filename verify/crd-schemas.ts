@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type * as AjvModule from 'ajv';
 import type { Ajv, Format, ValidateFunction } from 'ajv';
 import { CORE_SCHEMA, load } from 'js-yaml';
-import { CACHE, closeObjects, FORMATS, writeWhole } from './checks/schema.js';
+import { CACHE, closeObjects, FORMATS, writeWhole } from './schema-registry.js';
 
 // The custom resources' schemas: the `openAPIV3Schema` of each served version of each CRD vendored
 // in schemas/crds/ (the same files imports/ is generated from), checked as the API server checks a

@@ -198,6 +198,12 @@ export interface ServicePort {
   nodePort?: number;
 }
 
+export interface ServiceSpec {
+  selector?: Labels;
+  ports?: ServicePort[];
+  type?: string;
+}
+
 export interface NetworkPolicyPort {
   port?: IntOrString;
   endPort?: number;
@@ -291,6 +297,9 @@ const CLUSTER_SCOPED_KINDS = new Set([
   'FlowSchema',
   'PriorityLevelConfiguration',
 ]);
+
+/** Namespaces every cluster has; objects may live there without the manifests creating them. */
+export const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
 export function isNamespaced(kind: string): boolean {
   return !CLUSTER_SCOPED_KINDS.has(kind);

@@ -24,6 +24,8 @@ export interface Endpoint extends Peer {
   readonly ports: readonly TargetPort[];
   /** A workload of the manifests, or a stand-in for something outside them. */
   readonly workload: boolean;
+  /** The object that makes its pods: a workload, or the custom resource an operator runs pods for. */
+  readonly manifest?: Manifest;
 }
 
 /** One allowed connection: from, to, and on which ports (`any` when every port is open). */
@@ -69,7 +71,8 @@ export class Reachability {
     return this.flows.filter((flow) => flow.to === to).map((flow) => flow.from);
   }
 
-  private ingressAllows(to: Endpoint, from: Endpoint, port: TargetPort): boolean {
+  /** Whether the policies selecting `to` admit `from` on `port` (true when none isolate it for ingress). */
+  ingressAllows(to: Endpoint, from: Endpoint, port: TargetPort): boolean {
     if (!to.workload) return true;
     const applying = this.policies.filter(
       (policy) => policyTypesOf(specOf(policy)).ingress && policySelects(policy, to),
@@ -82,7 +85,8 @@ export class Reachability {
     );
   }
 
-  private egressAllows(from: Endpoint, to: Endpoint, port: TargetPort): boolean {
+  /** Whether the policies selecting `from` let it reach `to` on `port` (true when none isolate it for egress). */
+  egressAllows(from: Endpoint, to: Endpoint, port: TargetPort): boolean {
     if (!from.workload) return true;
     const applying = this.policies.filter(
       (policy) => policyTypesOf(specOf(policy)).egress && policySelects(policy, from),
@@ -139,6 +143,7 @@ function endpointsOf(cluster: Cluster, policies: readonly Manifest[]): Endpoint[
     labels: workload.podLabels,
     namespaceLabels: cluster.namespaceLabels(workload.namespace),
     workload: true,
+    manifest: workload.manifest,
     ports: (workload.spec.containers ?? []).flatMap((container) =>
       (container.ports ?? []).map((port) => ({
         port: port.containerPort ?? 0,
@@ -155,6 +160,7 @@ function endpointsOf(cluster: Cluster, policies: readonly Manifest[]): Endpoint[
       labels: pods.labels,
       namespaceLabels: cluster.namespaceLabels(pods.namespace),
       workload: true,
+      manifest: pods.manifest,
       ports: Object.entries(pods.ports).map(([name, port]) => ({ port, name, protocol: 'TCP' })),
     });
   }
@@ -200,7 +206,7 @@ function matchesExactly(peer: NetworkPolicyPeer, policyNamespace: string, endpoi
 }
 
 /** A made-up pod or address that the peer matches: its selectors' labels, made concrete. */
-function standInFor(peer: NetworkPolicyPeer, policyNamespace: string): Endpoint {
+export function standInFor(peer: NetworkPolicyPeer, policyNamespace: string): Endpoint {
   if (peer.ipBlock) {
     return {
       id: `ipBlock ${peer.ipBlock.cidr}`,

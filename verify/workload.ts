@@ -79,6 +79,24 @@ export function containersOf(workload: Workload): { container: Container; path: 
   );
 }
 
+/** The regular containers of a pod that runs forever: the ones a kubelet probes. */
+export function probedContainers(workload: Workload): { container: Container; path: string }[] {
+  if (!workload.longRunning) return [];
+  return (workload.spec.containers ?? []).map((container, index) => ({
+    container,
+    path: `${workload.specPath}.containers[${index}]`,
+  }));
+}
+
+/** What a HorizontalPodAutoscaler scales. */
+export interface ScaleTargetRef {
+  kind?: string;
+  name?: string;
+}
+
+export const scaleTargetOf = (hpa: Manifest) =>
+  ((hpa.object.spec ?? {}) as { scaleTargetRef?: ScaleTargetRef }).scaleTargetRef ?? {};
+
 function fromTemplate(
   base: Pick<Workload, 'manifest' | 'kind' | 'name' | 'namespace'>,
   template: PodTemplateSpec | undefined,

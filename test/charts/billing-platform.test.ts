@@ -388,6 +388,7 @@ describe('extending the platform', () => {
         to: 'ledger/ledger-app',
         port: 8300,
         protocol: 'TCP',
+        declaredBy: ['invoices/invoice-app/Pod/NetworkPolicy', 'ledger/ledger-app/Pod/NetworkPolicy'],
       });
 
       // Its database credentials are created by the bootstrap, which may now write in ledger.

@@ -45,6 +45,7 @@ describe('BillingRun', () => {
     expect(container.command).toEqual(['node', 'apps/invoice-app/build/cli/billing.js', 'pay', '--follow']);
     expect(container.args).toBeUndefined();
     expect(container.env).toEqual([
+      { name: 'BILLING_TRIGGER', value: 'schedule' },
       { name: 'BILLING_API_URL', value: 'http://invoice-app.invoices.svc:8000' },
       {
         name: 'BILLING_API_TOKEN',

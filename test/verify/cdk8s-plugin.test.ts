@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('./fixtures/platform.yaml', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../verify/testing/platform.yaml', import.meta.url));
 const PLUGIN = join(ROOT, 'verify/cdk8s-plugin.mjs');
 const CLI = join(dirname(createRequire(import.meta.url).resolve('cdk8s-cli/package.json')), 'bin', 'cdk8s');
 const work = mkdtempSync(join(tmpdir(), 'verify-cdk8s-'));

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { dump } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { declarationDigest } from '../../charts/construct-annotator.js';
+import { CONSTRUCT, DIGEST } from '../../charts/verify-annotations.js';
 import type { K8sObject } from '../../verify/kubernetes.js';
 import { loadManifests, refOf } from '../../verify/manifest.js';
 import { verify } from '../../verify/verify.js';
@@ -22,6 +24,19 @@ const find = (objects: K8sObject[], ref: string) => {
   const object = objects.find((candidate) => refOf(candidate) === ref);
   if (!object) throw new Error(`No ${ref} in dist/.`);
   return object;
+};
+/** Recomputes an edited object's declaration digest, as a careful forger would, so only the intent checks can catch it. */
+const forgeDigest = (objects: K8sObject[], ref: string) => {
+  const object = find(objects, ref);
+  const annotations = { ...object.metadata!.annotations! };
+  const construct = annotations[CONSTRUCT]!;
+  delete annotations[CONSTRUCT];
+  delete annotations[DIGEST];
+  const unannotated = { ...object, metadata: { ...object.metadata } };
+  if (Object.keys(annotations).length > 0) unannotated.metadata.annotations = annotations;
+  else delete unannotated.metadata.annotations;
+  object.metadata!.annotations = { ...annotations, [CONSTRUCT]: construct, [DIGEST]: declarationDigest(unannotated) };
+  return objects;
 };
 const ingressOf = (objects: K8sObject[]) =>
   (find(objects, PROVIDER_POLICY).spec as { ingress: { from: Record<string, unknown>[] }[] }).ingress[0]!;
@@ -51,6 +66,15 @@ const FAULTS: Fault[] = [
     /NetworkPolicy payments\/payment-provider: differs from what construct payments\/payment-provider\/[\w/]*NetworkPolicy\/Resource declared .*Fix: change that construct/,
   ],
   [
+    "payment-provider's ingress opened to every pod of every namespace, its digest forged to match",
+    (objects) => {
+      ingressOf(objects).from = [{ namespaceSelector: {} }];
+      return forgeDigest(objects, PROVIDER_POLICY);
+    },
+    'undeclared-flows',
+    /NetworkPolicy payments\/payment-provider: admits connections nobody declared: .*\(pod in another namespace\) -> payments\/payment-provider 9000\/TCP.* \(made by construct payments\/payment-provider\/[\w/]*NetworkPolicy\/Resource\)\. Fix: narrow it to the declared connections/,
+  ],
+  [
     'an extra RoleBinding giving team-invoices a Role in payments',
     (objects) => [
       ...objects,
@@ -68,8 +92,8 @@ const FAULTS: Fault[] = [
   [
     "a service's NetworkPolicy dropped: its callers' rules become one-sided",
     (objects) => objects.filter((object) => refOf(object) !== PROVIDER_POLICY),
-    'one-sided-rules',
-    /NetworkPolicy invoices\/invoice-app: lets invoices\/invoice-app connect to payments\/payment-provider on 9000\/TCP \(made by construct invoices\/invoice-app\/[\w/]*NetworkPolicy\/Resource\), but payments\/payment-provider's policies refuse it: a one-sided rule\. Fix: /,
+    'blocked-connections',
+    /Deployment payments\/payment-provider: refuses connections declared in code: invoices\/invoice-app -> payments\/payment-provider 9000\/TCP \(declared by invoices\/invoice-app\/[\w/]*NetworkPolicy, payments\/payment-provider\/[\w/]*NetworkPolicy\).*a one-sided rule.*Fix: /,
   ],
   [
     "a service's ingress widened from one caller to its whole namespace",
@@ -80,6 +104,39 @@ const FAULTS: Fault[] = [
     'declared-objects',
     /NetworkPolicy payments\/payment-provider: differs from what construct .* declared \(changed after synthesis: a network rule nobody declared\)/,
   ],
+  [
+    "a service's ingress widened from one caller to its whole namespace, its digest forged to match",
+    (objects) => {
+      for (const peer of ingressOf(objects).from) delete peer.podSelector;
+      return forgeDigest(objects, PROVIDER_POLICY);
+    },
+    'undeclared-flows',
+    /NetworkPolicy payments\/payment-provider: admits connections nobody declared: invoices\/\(any other pod\) -> payments\/payment-provider 9000\/TCP/,
+  ],
+  [
+    'the team Role given write access to NetworkPolicies, its digest forged to match',
+    (objects) => {
+      const role = find(objects, 'Role invoices/team-deployer') as K8sObject & { rules: Record<string, unknown>[] };
+      role.rules.push({ apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['delete'] });
+      return forgeDigest(objects, 'Role invoices/team-deployer');
+    },
+    'team-permissions',
+    /RoleBinding invoices\/team-deployer: lets Group team-invoices, of team namespace invoices, delete networking\.k8s\.io\/networkpolicies \(through Role invoices\/team-deployer; made by construct .*Fix: remove the grant/,
+  ],
+  [
+    'a workload of ours outside every policy: a hand-written NetworkPolicy opens all egress',
+    (objects) => [
+      ...objects,
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'allow-all-egress', namespace: 'invoices' },
+        spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{}] },
+      },
+    ],
+    'undeclared-flows',
+    /NetworkPolicy invoices\/allow-all-egress: lets its pods open connections nobody declared: invoices\/invoice-app.* -> internet any.* \(made by no construct/,
+  ],
 ];
 
 describe('faults injected into dist/', () => {
@@ -87,7 +144,7 @@ describe('faults injected into dist/', () => {
     expect(verify(loadManifests(['dist'], ROOT)).violations).toEqual([]);
   });
 
-  it.each(FAULTS)('%s fails verification', (_title, inject, check, message) => {
+  it.each(FAULTS)('%s fails verification', (title, inject, check, message) => {
     const manifests = loadManifests(['dist'], ROOT);
     const objects = inject(manifests.map((manifest) => manifest.object));
     const report = verify(objects.map((object, order) => ({ object, source: `dist#${order}`, order })));
@@ -95,6 +152,10 @@ describe('faults injected into dist/', () => {
       .filter((violation) => violation.check === check)
       .map((violation) => `${violation.object}${violation.path ? ` ${violation.path}` : ''}: ${violation.message}`);
     expect(found.join('\n')).toMatch(message);
+    // A forged digest passes the provenance check: only the comparison with the intent catches it.
+    if (title.includes('digest forged')) {
+      expect(report.violations.filter((violation) => violation.check === 'declared-objects')).toEqual([]);
+    }
   });
 
   describe('through npm run verify', () => {

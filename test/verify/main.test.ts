@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('./fixtures/platform.yaml', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../verify/testing/platform.yaml', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'verify-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

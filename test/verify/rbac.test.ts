@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../verify/cluster.js';
 import { Rbac } from '../../verify/rbac.js';
-import { Platform } from './platform.js';
+import { Platform } from '../../verify/testing/platform.js';
 
 const TEAM = { kind: 'Group', name: 'team-invoices' };
 const rbac = (platform: Platform) => new Rbac(new Cluster(platform.manifests()));

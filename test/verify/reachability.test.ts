@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../verify/cluster.js';
 import { Reachability } from '../../verify/reachability.js';
-import { Platform } from './platform.js';
+import { Platform } from '../../verify/testing/platform.js';
 
 const reachability = (platform: Platform) => new Reachability(new Cluster(platform.manifests()));
 const PROVIDER = 'payments/payment-provider';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SchemaRegistry } from '../../verify/checks/schema.js';
+import { SchemaRegistry } from '../../verify/schema-registry.js';
 
 const SCHEMA = new URL('../../schemas/k8s/v1.27.0/_definitions.json', import.meta.url);
 const work = mkdtempSync(join(tmpdir(), 'verify-schema-cache-'));

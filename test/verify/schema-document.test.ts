@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 
-// verify/checks/schema.ts skips ajv's check of the schema document on every run; this is that check.
+// verify/schema-registry.ts skips ajv's check of the schema document on every run; this is that check.
 describe('schemas/k8s/v1.27.0/_definitions.json', () => {
   it('is a valid JSON Schema, as ajv compiles it', () => {
     const document: unknown = JSON.parse(

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../verify/all-checks.js';
 import type { Check } from '../../verify/check.js';
 import { formatCheckList, formatReport } from '../../verify/report.js';
-import { Platform } from './platform.js';
+import { Platform } from '../../verify/testing/platform.js';
 
 const APP = 'Deployment invoices/invoice-app';
 const WAIVE_NON_ROOT = 'metadata.annotations["ignore-check.verify.billing/pss-run-as-non-root"]';

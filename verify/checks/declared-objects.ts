@@ -12,7 +12,7 @@ const MEANING: Record<string, string> = {
 
 export const declaredObjects: Check = {
   name: 'declared-objects',
-  category: 'rbac',
+  category: 'intent',
   reason:
     'In manifests the library wrote, every network policy, RBAC object, namespace, Secret and admission policy is what a construct declared: none added or edited by hand.',
   run(cluster) {

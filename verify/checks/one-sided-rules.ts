@@ -3,6 +3,7 @@ import { finding } from '../check.js';
 import type { NetworkPolicyPort } from '../kubernetes.js';
 import { namespaceOf } from '../manifest.js';
 import { peersAllow, policySelects, specOf } from '../network-policy.js';
+import { intentOf } from '../intent.js';
 import { madeBy } from '../provenance.js';
 import type { Endpoint } from '../reachability.js';
 import { Reachability } from '../reachability.js';
@@ -26,8 +27,10 @@ export const oneSidedRules: Check = {
   name: 'one-sided-rules',
   category: 'reference',
   reason:
-    'A rule that lets one workload reach another is declared intent; when the other side refuses it (its policy dropped or narrowed), the connection fails at run time.',
+    'In manifests written by hand, a rule that lets one workload reach another is intent; when the other side refuses it (its policy dropped or narrowed), the connection fails at run time.',
   run(cluster) {
+    // Manifests that carry their declared connections are judged by blocked-connections instead.
+    if (intentOf(cluster)) return [];
     const reachability = new Reachability(cluster);
     const workloads = reachability.endpoints.filter((endpoint) => endpoint.workload);
     const found: Finding[] = [];

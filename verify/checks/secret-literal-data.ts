@@ -4,7 +4,7 @@ import { madeBy } from '../provenance.js';
 
 export const secretLiteralData: Check = {
   name: 'secret-literal-data',
-  category: 'best-practice',
+  category: 'intent',
   reason:
     'A Secret with data or stringData puts its value in dist/, in git and in every clone: Secrets are created in the cluster instead.',
   equivalents: ['kube-linter:env-var-secret (for the manifests)', 'gitleaks'],

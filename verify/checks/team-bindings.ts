@@ -6,7 +6,7 @@ import { madeBy, OWNED_BY, owners } from '../provenance.js';
 
 export const teamBindings: Check = {
   name: 'team-bindings',
-  category: 'rbac',
+  category: 'intent',
   reason: `A team (the group a Namespace's ${OWNED_BY} annotation names, and the ServiceAccounts of its namespace) may be bound in its own namespace only.`,
   run(cluster) {
     const owned = owners(cluster.ofKind('Namespace').map((manifest) => manifest.object));

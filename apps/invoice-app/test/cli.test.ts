@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, ManagedProcess } from '@billing/devkit';
+import { parseAllDocuments } from 'yaml';
 import { BillingRuns, type RunRecord } from '../src/billing/billing-runs.js';
 import { main } from '../src/cli/billing.js';
 import {
@@ -18,6 +20,16 @@ import {
 // The billing CLI as a real process against a real invoice-app on a real listener.
 
 const cliEntry = fileURLToPath(new URL('../src/cli/billing.ts', import.meta.url));
+type CronJob = {
+  kind: string;
+  metadata: { name: string };
+  spec: {
+    jobTemplate: {
+      spec: { template: { spec: { containers: { command: string[]; env: { name: string; value?: string }[] }[] } } };
+    };
+  };
+};
+const DIST_INVOICES = new URL('../../../dist/0003-invoices.k8s.yaml', import.meta.url);
 
 const bed = billingTestBed('cli', () => async () => {
   await sleep(20);
@@ -95,6 +107,29 @@ describe('billing CLI', () => {
       `run ${runId} completed in ${((Date.parse(run.finishedAt!) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s; ` +
         '120 attempted: 120 paid, 0 declined, 0 failed, 0 errored; 120 billable at start',
     );
+  });
+
+  it('runs as the billing CronJobs of dist/ run it, and records their runs as scheduled', async () => {
+    const cronJob = parseAllDocuments(readFileSync(DIST_INVOICES, 'utf8'))
+      .map((document) => document.toJS() as CronJob)
+      .find((object) => object.kind === 'CronJob' && object.metadata.name === 'billing-monthly')!;
+    const container = cronJob.spec.jobTemplate.spec.template.spec.containers[0]!;
+    const [node, script, ...args] = container.command;
+    expect([node, script]).toEqual(['node', 'apps/invoice-app/build/cli/billing.js']);
+    await someInvoices(3);
+    const { base } = await app();
+    // The cluster's Service URL and Secret become this test's listener and token; every literal stays.
+    const env = Object.fromEntries(
+      container.env.map(({ name, value }) => [
+        name,
+        name === 'BILLING_API_URL' ? base : name === 'BILLING_API_TOKEN' ? BILLING_TOKEN : value!,
+      ]),
+    );
+    expect(Object.keys(env).sort()).toEqual(['BILLING_API_TOKEN', 'BILLING_API_URL', 'BILLING_TRIGGER']);
+    const followed = await billingHere([...args, '--json'], env);
+    expect(followed.code).toBe(0);
+    const run = JSON.parse(followed.stdout.trim().split('\n').at(-1)!) as RunRecord;
+    expect(await apiRun(base, run.runId)).toMatchObject({ status: 'completed', trigger: 'schedule', paid: 3 });
   });
 
   it('pay without --follow starts the run and prints it; runs and run <id> show what is recorded', async () => {

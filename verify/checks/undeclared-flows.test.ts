@@ -1,0 +1,23 @@
+import { testCheck } from '../testing/broken-cases.js';
+import { undeclaredFlows } from './undeclared-flows.js';
+
+testCheck(undeclaredFlows, [
+  {
+    title: 'a flow the policies allow but no connection declares',
+    breakIt: (p) =>
+      p.set(
+        'Namespace payments',
+        'metadata.annotations["verify.billing/connections"]',
+        'invoices/invoice-app -> payments/payment-provider 9000/TCP by teams/payments/connect',
+      ),
+    expect:
+      /NetworkPolicy payments\/payments-db: admits connections nobody declared: payments\/payment-provider -> payments\/payments-db 5432\/TCP \(made by no construct.*\)\. Fix: narrow it to the declared connections/,
+  },
+  {
+    title: 'a declaration that cannot be read',
+    breakIt: (p) =>
+      p.set('Namespace payments', 'metadata.annotations["verify.billing/connections"]', 'invoice-app to provider'),
+    expect:
+      /Namespace payments metadata\.annotations\["verify\.billing\/connections"\]: Cannot read the declared connection "invoice-app to provider"/,
+  },
+]);
