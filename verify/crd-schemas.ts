@@ -3,10 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type * as AjvModule from 'ajv';
 import type { Ajv, Format, ValidateFunction } from 'ajv';
 import { CORE_SCHEMA, load } from 'js-yaml';
-import { CACHE, closeObjects, FORMATS, writeWhole } from './schema-registry.js';
+import { CACHE, closeObjects, FORMATS, keepingAjv, writeWhole } from './schema-registry.js';
 
 // The custom resources' schemas: the `openAPIV3Schema` of each served version of each CRD vendored
 // in schemas/crds/ (the same files imports/ is generated from), checked as the API server checks a
@@ -118,7 +117,6 @@ export class CrdSchemaRegistry {
   }
 
   private compile(text: string, version: string, kept: string): ValidateFunction {
-    const { _, Ajv } = requireHere('ajv') as typeof AjvModule;
     const { default: standaloneCode } = requireHere('ajv/dist/standalone') as {
       default: (ajv: Ajv, validate: ValidateFunction) => string;
     };
@@ -129,13 +127,7 @@ export class CrdSchemaRegistry {
     const formats = new Set<string>();
     rewritePatterns(schema, formats);
     closeObjects(schema);
-    const ajv = new Ajv({
-      allErrors: true,
-      strict: false,
-      validateSchema: false,
-      code: { optimize: false, source: true, formats: _`formats` },
-      formats: FORMATS,
-    });
+    const ajv = keepingAjv();
     // Formats the built-in schema does not use (e.g. `duration`) are not checked, as kubectl does not.
     for (const format of formats) if (!(format in FORMATS)) ajv.addFormat(format, true);
     const validate = ajv.compile(schema);

@@ -96,6 +96,24 @@ export function writeWhole(file: string, text: string): void {
  * Validators for each apiVersion + kind that Kubernetes 1.27 serves, loaded from the cache or
  * compiled on first use. The 1 MB document itself is parsed only when something is not cached.
  */
+/**
+ * An ajv whose validators can be kept as code. validateSchema: the schemas are checked against
+ * the JSON Schema meta-schema by a test, not on every run. optimize: ajv's pass over the
+ * generated code costs more than it saves once. source and formats: the generated code is
+ * kept, and finds the formats in `formats`. Loaded only when called: a run that finds every
+ * validator kept does not load ajv's compiler.
+ */
+export function keepingAjv(): Ajv {
+  const { _, Ajv } = requireHere('ajv') as typeof AjvModule;
+  return new Ajv({
+    allErrors: true,
+    strict: false,
+    validateSchema: false,
+    code: { optimize: false, source: true, formats: _`formats` },
+    formats: FORMATS,
+  });
+}
+
 export class SchemaRegistry {
   private readonly text: Buffer;
   private readonly folder: string;
@@ -154,23 +172,12 @@ export class SchemaRegistry {
    * CronJob then share the code of the pod template, a quarter of the size of one file each.
    */
   private compile(keys: string[]): Validators {
-    // Loaded only here: a run that finds every validator kept does not load ajv's compiler.
-    const { _, Ajv } = requireHere('ajv') as typeof AjvModule;
     const { default: standaloneCode } = requireHere('ajv/dist/standalone') as {
       default: (ajv: Ajv, refs: Record<string, string>) => string;
     };
     const document = JSON.parse(this.text.toString('utf8')) as SchemaDocument;
     Object.values(document.definitions).forEach(closeObjects);
-    // validateSchema: the document is checked against the JSON Schema meta-schema by a test, not
-    // on every run. optimize: ajv's pass over the generated code costs more than it saves once.
-    // source and formats: the generated code is kept, and finds the formats in `formats`.
-    const ajv = new Ajv({
-      allErrors: true,
-      strict: false,
-      validateSchema: false,
-      code: { optimize: false, source: true, formats: _`formats` },
-      formats: FORMATS,
-    });
+    const ajv = keepingAjv();
     ajv.addSchema(document, 'k8s');
     // Schema ids are URIs: `apps/v1 Deployment` would be a path that `k8s#...` resolves against.
     const ids = Object.fromEntries(keys.map((key) => [key, key.replace(/[^A-Za-z0-9]+/g, '_')]));
