@@ -5,6 +5,7 @@ import type { Cluster } from './cluster.js';
 import type { NetworkPolicyPeer } from './kubernetes.js';
 import type { Manifest } from './manifest.js';
 import { peerMatches } from './network-policy.js';
+import { madeByLibrary } from './provenance.js';
 import type { Endpoint } from './reachability.js';
 
 /** A connection the manifests declare, with its ends as the policy peers they stand for. */
@@ -15,7 +16,7 @@ export interface DeclaredFlow extends DeclaredConnection {
   readonly declaredIn: Manifest;
 }
 
-/** What the constructs declared, as the manifests carry it; `undefined` when none do (written by hand). */
+/** What the constructs declared, as the manifests carry it; `undefined` for manifests written by hand. */
 export interface Intent {
   readonly flows: readonly DeclaredFlow[];
   /** Annotations that cannot be read, with why. */
@@ -27,13 +28,23 @@ export interface Intent {
  * annotation SecureNamespace writes on every Namespace: the intent that reachability is held to.
  */
 export function intentOf(cluster: Cluster): Intent | undefined {
-  const declaring = cluster.ofKind('Namespace').filter(({ object }) => object.metadata?.annotations?.[CONNECTIONS]);
+  const declaring = cluster
+    .ofKind('Namespace')
+    .filter(({ object }) => object.metadata?.annotations?.[CONNECTIONS] !== undefined || madeByLibrary(object));
   if (declaring.length === 0) return undefined;
   const flows: DeclaredFlow[] = [];
   const unreadable: Intent['unreadable'][number][] = [];
   for (const manifest of declaring) {
+    const value = manifest.object.metadata?.annotations?.[CONNECTIONS];
+    if (value === undefined) {
+      unreadable.push({
+        manifest,
+        message: `declares no connections (no ${CONNECTIONS} annotation), although the library made it: nothing into or out of it counts as declared. Fix: synthesize it again with npm run synth (SecureNamespace writes the annotation) instead of editing dist/.`,
+      });
+      continue;
+    }
     try {
-      for (const connection of parseConnectionsAnnotation(manifest.object.metadata!.annotations![CONNECTIONS]!)) {
+      for (const connection of parseConnectionsAnnotation(value)) {
         flows.push({
           ...connection,
           fromPeer: NetworkPeer.parse(connection.from).toSpec() as NetworkPolicyPeer,

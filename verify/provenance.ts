@@ -1,5 +1,7 @@
 import { declarationDigest, TRACED_KINDS } from '../charts/construct-annotator.js';
 import { CONSTRUCT, DIGEST, OWNED_BY } from '../charts/verify-annotations.js';
+import { MANAGED_BY_LABEL } from '../charts/labels.js';
+import type { Cluster } from './cluster.js';
 import type { K8sObject } from './kubernetes.js';
 
 export { CONSTRUCT, OWNED_BY };
@@ -31,5 +33,22 @@ export function owners(namespaces: readonly K8sObject[]): Map<string, string> {
       const group = namespace.metadata?.annotations?.[OWNED_BY];
       return group ? [[namespace.metadata?.name ?? '', group] as const] : [];
     }),
+  );
+}
+
+/** A Namespace SecureNamespace made: labelled as managed by cdk8s (hand-written fixtures are not). */
+export function madeByLibrary(namespace: K8sObject): boolean {
+  return namespace.metadata?.labels?.[MANAGED_BY_LABEL] === 'cdk8s';
+}
+
+/**
+ * Whether the manifests are the library's output, which carries declarations: some object names
+ * its construct, or some Namespace was made by it. Stripping every annotation does not make
+ * library output look hand-written, since its Namespaces keep their labels.
+ */
+export function writtenByLibrary(cluster: Cluster): boolean {
+  return (
+    cluster.manifests.some(({ object }) => object.metadata?.annotations?.[CONSTRUCT]) ||
+    cluster.ofKind('Namespace').some(({ object }) => madeByLibrary(object))
   );
 }

@@ -38,6 +38,15 @@ const forgeDigest = (objects: K8sObject[], ref: string) => {
   object.metadata!.annotations = { ...annotations, [CONSTRUCT]: construct, [DIGEST]: declarationDigest(unannotated) };
   return objects;
 };
+/** Removes every annotation the library writes for verify, as someone hiding an edit would. */
+const stripDeclarations = (objects: K8sObject[]) => {
+  for (const object of objects) {
+    const annotations = object.metadata?.annotations;
+    if (!annotations) continue;
+    for (const key of Object.keys(annotations)) if (key.startsWith('verify.billing/')) delete annotations[key];
+  }
+  return objects;
+};
 const ingressOf = (objects: K8sObject[]) =>
   (find(objects, PROVIDER_POLICY).spec as { ingress: { from: Record<string, unknown>[] }[] }).ingress[0]!;
 
@@ -122,6 +131,18 @@ const FAULTS: Fault[] = [
     },
     'team-permissions',
     /RoleBinding invoices\/team-deployer: lets Group team-invoices, of team namespace invoices, delete networking\.k8s\.io\/networkpolicies \(through Role invoices\/team-deployer; made by construct .*Fix: remove the grant/,
+  ],
+  [
+    'every verify.billing annotation stripped, so that the manifests look hand-written',
+    (objects) => stripDeclarations(objects),
+    'undeclared-flows',
+    /Namespace payments metadata\.annotations\["verify\.billing\/connections"\]: declares no connections \(no verify\.billing\/connections annotation\), although the library made it.*Fix: synthesize it again/,
+  ],
+  [
+    'every verify.billing annotation stripped: the objects no longer name their construct',
+    (objects) => stripDeclarations(objects),
+    'declared-objects',
+    /NetworkPolicy payments\/payment-provider metadata\.annotations: is a network rule nobody declared: made by no construct/,
   ],
   [
     'a workload of ours outside every policy: a hand-written NetworkPolicy opens all egress',

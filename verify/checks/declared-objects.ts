@@ -1,6 +1,6 @@
 import type { Check, Finding } from '../check.js';
 import { finding } from '../check.js';
-import { CONSTRUCT, DECLARED_KINDS, matchesDeclaration } from '../provenance.js';
+import { CONSTRUCT, DECLARED_KINDS, matchesDeclaration, writtenByLibrary } from '../provenance.js';
 
 const MEANING: Record<string, string> = {
   NetworkPolicy: 'a network rule nobody declared',
@@ -17,7 +17,7 @@ export const declaredObjects: Check = {
     'In manifests the library wrote, every network policy, RBAC object, namespace, Secret and admission policy is what a construct declared: none added or edited by hand.',
   run(cluster) {
     // Only manifests the library wrote carry declarations; hand-written ones are judged by the other checks.
-    if (!cluster.manifests.some(({ object }) => object.metadata?.annotations?.[CONSTRUCT])) return [];
+    if (!writtenByLibrary(cluster)) return [];
     const found: Finding[] = [];
     for (const manifest of cluster.manifests) {
       const { object } = manifest;
