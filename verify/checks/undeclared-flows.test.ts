@@ -14,6 +14,17 @@ testCheck(undeclaredFlows, [
       /NetworkPolicy payments\/payments-db: admits connections nobody declared: payments\/payment-provider -> payments\/payments-db 5432\/TCP \(made by no construct.*\)\. Fix: narrow it to the declared connections/,
   },
   {
+    title: 'a flow admitted by a rule that names its port',
+    breakIt: (p) =>
+      p.set(
+        'Namespace payments',
+        'metadata.annotations["verify.billing/connections"]',
+        'invoices/invoice-app -> payments/payment-provider 9000/TCP by teams/payments/connect',
+      ),
+    expect:
+      /NetworkPolicy invoices\/invoice-app: admits connections nobody declared: .*ingress-nginx.* -> invoices\/invoice-app 8000\/TCP/,
+  },
+  {
     title: 'a declaration that cannot be read',
     breakIt: (p) =>
       p.set('Namespace payments', 'metadata.annotations["verify.billing/connections"]', 'invoice-app to provider'),

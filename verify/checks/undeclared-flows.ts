@@ -4,7 +4,7 @@ import { finding } from '../check.js';
 import { declarationOf, intentOf } from '../intent.js';
 import type { Manifest } from '../manifest.js';
 import { namespaceOf } from '../manifest.js';
-import { peersAllow, policySelects, policyTypesOf, specOf } from '../network-policy.js';
+import { peersAllow, policySelects, policyTypesOf, portAllowed, specOf } from '../network-policy.js';
 import { madeBy } from '../provenance.js';
 import type { Cluster } from '../cluster.js';
 import type { NetworkPolicyPort } from '../kubernetes.js';
@@ -24,18 +24,21 @@ export const undeclaredFlows: Check = {
     );
     const reachability = new Reachability(cluster);
     const endpoint = new Map(reachability.endpoints.map((candidate) => [candidate.id, candidate]));
-    const undeclared = new Map<Manifest, { how: string; lines: string[] }>();
+    // Per object, and per way it lets flows through (a policy may admit some and open others).
+    const undeclared = new Map<Manifest, Map<string, string[]>>();
     for (const flow of reachability.flows) {
       const [from, to] = [endpoint.get(flow.from)!, endpoint.get(flow.to)!];
       for (const port of flow.ports.filter((candidate) => !declarationOf(intent, from, to, candidate))) {
         for (const { manifest, how } of admittedBy(cluster, from, to, port)) {
-          const entry = undeclared.get(manifest) ?? { how, lines: [] };
-          entry.lines.push(`${from.id} -> ${to.id} ${port}`);
-          undeclared.set(manifest, entry);
+          const ways = undeclared.get(manifest) ?? new Map<string, string[]>();
+          ways.set(how, [...(ways.get(how) ?? []), `${from.id} -> ${to.id} ${port}`]);
+          undeclared.set(manifest, ways);
         }
       }
     }
-    for (const [manifest, { how, lines }] of undeclared) {
+    for (const [manifest, how, lines] of [...undeclared].flatMap(([manifest, ways]) =>
+      [...ways].map(([how, lines]) => [manifest, how, lines] as const),
+    )) {
       const shown = lines.length > SHOWN ? [...lines.slice(0, SHOWN), `and ${lines.length - SHOWN} more`] : lines;
       const fix =
         manifest.object.kind === 'NetworkPolicy'
@@ -90,15 +93,22 @@ function admittedBy(
       ? [{ manifest: side.manifest, how: `has no NetworkPolicy isolating its pods for ${direction}, so allows` }]
       : [];
   }
+  // On a workload, the port is one it listens on, which a rule may name.
+  const target = direction === 'ingress' ? to.ports.find((p) => `${p.port}/${p.protocol}` === port) : undefined;
   const admitting = applying.filter((policy) => {
     const spec = specOf(policy);
     const rules =
       direction === 'ingress'
         ? (spec.ingress ?? []).map((rule) => ({ peers: rule.from, ports: rule.ports }))
         : (spec.egress ?? []).map((rule) => ({ peers: rule.to, ports: rule.ports }));
-    return rules.some((rule) => opens(rule.ports, port) && peersAllow(rule.peers, namespaceOf(policy.object), peer));
+    return rules.some(
+      (rule) =>
+        (target ? portAllowed(rule.ports, target) : opens(rule.ports, port)) &&
+        peersAllow(rule.peers, namespaceOf(policy.object), peer),
+    );
   });
-  return admitting.map((manifest) => ({
+  // Some policy let the flow through; if no rule can be pinned on it, every applying policy is named.
+  return (admitting.length > 0 ? admitting : applying).map((manifest) => ({
     manifest,
     how: direction === 'ingress' ? 'admits' : 'lets its pods open',
   }));
