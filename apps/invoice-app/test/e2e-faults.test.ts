@@ -1,24 +1,21 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import type { ManagedProcess } from '@billing/devkit';
 import { createTestDatabase } from '@billing/devkit/vitest';
-import type { ServiceApp } from '@billing/service-kit';
 import { seedDatabase } from '../src/seed.js';
 import { auth, migrate, pay, startApp, testConfig } from './helpers.js';
-import { RealProvider, exactlyOnceProblems, startInvoiceAppProcess, statusCounts } from './real-provider.js';
+import {
+  RealProvider,
+  exactlyOnceProblems,
+  startInvoiceAppProcess,
+  statusCounts,
+  stoppedAfterAll,
+} from './real-provider.js';
 
 // invoice-app against the real payment-provider process when things go wrong: answers lost
 // after the provider charged, the provider failing or gone, and invoice-app killed mid-run.
 
-const processes: ManagedProcess[] = [];
-const apps: ServiceApp[] = [];
-const pools: pg.Pool[] = [];
-afterAll(async () => {
-  await Promise.all(apps.map((app) => app.close()));
-  await Promise.all(pools.map((pool) => pool.end()));
-  await Promise.all(processes.map((service) => service.stop('SIGKILL')));
-});
+const { processes, apps, pools } = stoppedAfterAll();
 
 async function provider(env: Record<string, string>, reuse?: RealProvider): Promise<RealProvider> {
   const started = await RealProvider.start(env, reuse);

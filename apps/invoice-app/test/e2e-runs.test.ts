@@ -1,27 +1,24 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import pg from 'pg';
-import type { ManagedProcess } from '@billing/devkit';
 import { createTestDatabase } from '@billing/devkit/vitest';
-import type { ServiceApp } from '@billing/service-kit';
 import type { RunRecord } from '../src/billing/billing-runs.js';
 import { main } from '../src/cli/billing.js';
 import { BILLING_TOKEN, auth, migrate, startApp, testConfig } from './helpers.js';
-import { RealProvider, exactlyOnceProblems, startInvoiceAppProcess, statusCounts } from './real-provider.js';
+import {
+  RealProvider,
+  exactlyOnceProblems,
+  startInvoiceAppProcess,
+  statusCounts,
+  stoppedAfterAll,
+} from './real-provider.js';
 
 // The issue's acceptance case with real processes: a run started with respond-async on an
 // invoice-app that is then kill -9'd reads as interrupted once its claims expire (followed by
 // the CLI on another replica), and a new run, a run of its own, completes the work, each
 // invoice charged once.
 
-const processes: ManagedProcess[] = [];
-const apps: ServiceApp[] = [];
-const pools: pg.Pool[] = [];
-afterAll(async () => {
-  await Promise.all(apps.map((app) => app.close()));
-  await Promise.all(pools.map((pool) => pool.end()));
-  await Promise.all(processes.map((service) => service.stop('SIGKILL')));
-});
+const { processes, apps, pools } = stoppedAfterAll();
 
 async function billing(args: string[], base: string) {
   const stdout = new PassThrough();

@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import type pg from 'pg';
 import { ManagedProcess, freePort } from '@billing/devkit';
 import { createTestDatabase } from '@billing/devkit/vitest';
+import type { ServiceApp } from '@billing/service-kit';
 import { BILLING_TOKEN, PROVIDER_TOKEN } from './helpers.js';
 
 const providerEntry = fileURLToPath(new URL('../../payment-provider/src/main.ts', import.meta.url));
@@ -119,4 +121,18 @@ export async function statusCounts(db: pg.Pool): Promise<Record<string, number>>
     'SELECT status, count(*)::int AS n FROM invoices GROUP BY status',
   );
   return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+}
+
+/**
+ * What a test file starts and must stop: in-process apps are closed, pools ended and service
+ * processes killed after its last test, whatever the tests left running.
+ */
+export function stoppedAfterAll(): { processes: ManagedProcess[]; apps: ServiceApp[]; pools: pg.Pool[] } {
+  const started = { processes: [] as ManagedProcess[], apps: [] as ServiceApp[], pools: [] as pg.Pool[] };
+  afterAll(async () => {
+    await Promise.all(started.apps.map((app) => app.close()));
+    await Promise.all(started.pools.map((pool) => pool.end()));
+    await Promise.all(started.processes.map((service) => service.stop('SIGKILL')));
+  });
+  return started;
 }
