@@ -1,4 +1,4 @@
-import type { Container, LabelSelector, Labels, PodSpec, PodTemplateSpec } from './kubernetes.js';
+import type { Container, ContainerPort, LabelSelector, Labels, PodSpec, PodTemplateSpec } from './kubernetes.js';
 import type { Manifest } from './manifest.js';
 import { namespaceOf } from './manifest.js';
 
@@ -76,6 +76,13 @@ export function containersOf(workload: Workload): { container: Container; path: 
       container,
       path: `${workload.specPath}.${group}[${index}]`,
     })),
+  );
+}
+
+/** Every port every container of the pod declares, with its JSON path: ports are unique per pod, not per container. */
+export function portsOf(workload: Workload): { port: ContainerPort; path: string }[] {
+  return containersOf(workload).flatMap(({ container, path }) =>
+    (container.ports ?? []).map((port, index) => ({ port, path: `${path}.ports[${index}]` })),
   );
 }
 

@@ -1,7 +1,7 @@
 import { ianaSvcName } from '../api-validation.js';
 import type { Check, Finding } from '../check.js';
 import { finding } from '../check.js';
-import { containersOf } from '../workload.js';
+import { portsOf } from '../workload.js';
 
 export const containerPortNames: Check = {
   name: 'container-port-names',
@@ -12,17 +12,15 @@ export const containerPortNames: Check = {
     return cluster.workloads.flatMap((workload) => {
       const found: Finding[] = [];
       const seen = new Map<string, string>();
-      for (const { container, path } of containersOf(workload)) {
-        (container.ports ?? []).forEach((port, index) => {
-          const at = `${path}.ports[${index}].name`;
-          if (port.name === undefined) return;
-          const problem = ianaSvcName(port.name);
-          if (problem) found.push(finding(workload.manifest, at, `port name "${port.name}" ${problem}`));
-          const previous = seen.get(port.name);
-          if (previous)
-            found.push(finding(workload.manifest, at, `duplicate port name "${port.name}" (also at ${previous})`));
-          else seen.set(port.name, at);
-        });
+      for (const { port, path } of portsOf(workload)) {
+        if (port.name === undefined) continue;
+        const at = `${path}.name`;
+        const problem = ianaSvcName(port.name);
+        if (problem) found.push(finding(workload.manifest, at, `port name "${port.name}" ${problem}`));
+        const previous = seen.get(port.name);
+        if (previous)
+          found.push(finding(workload.manifest, at, `duplicate port name "${port.name}" (also at ${previous})`));
+        else seen.set(port.name, at);
       }
       return found;
     });
