@@ -47,6 +47,43 @@ describe('a billing run', () => {
     expect(bed.provider.connections - before).toBe(4);
   });
 
+  it('claims the next invoices while every slot is busy, and sends one the moment a slot frees up', async () => {
+    const ids = await someInvoices(12);
+    const { base } = await app({ BILLING_CONCURRENCY: '4' });
+    const held: (() => void)[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    bed.provider.script = async () => {
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      await new Promise<void>((release) => held.push(release));
+      inFlight -= 1;
+      return { result: true };
+    };
+    const claimed = async () =>
+      [...(await invoiceStates(bed.db)).values()].filter((state) => state.claimed_by !== null).map((s) => s.id);
+    const until = async (done: () => boolean | Promise<boolean>) => {
+      while (!(await done())) await sleep(5);
+    };
+
+    const paid = pay(base);
+    // Four charges wait at the provider; a fifth invoice is already claimed, ready for the first free slot.
+    await until(async () => held.length === 4 && (await claimed()).length === 5);
+    expect(bed.provider.received.map((charge) => charge.body.invoice_id).sort((a, b) => a - b)).toEqual(
+      ids.slice(0, 4),
+    );
+    expect(await claimed()).toEqual(ids.slice(0, 5));
+
+    held.shift()!();
+    await until(() => held.length === 4);
+    expect(bed.provider.received.at(-1)!.body.invoice_id).toBe(ids[4]);
+
+    bed.provider.script = () => ({ result: true });
+    held.splice(0).forEach((release) => release());
+    expect(await paid).toMatchObject({ attempted: 12, paid: 12 });
+    expect(mostInFlight).toBe(4);
+    expect(bed.provider.received).toHaveLength(12);
+  });
+
   it('charges each pending invoice once, with its key, the token and its invoice id, and marks it PAID', async () => {
     const ids = await someInvoices(3);
     const { base } = await app();

@@ -128,7 +128,21 @@ export class BillingEngine {
       durationMs: 0,
     };
     const writer = new SettlementWriter(db, runId);
-    const inFlight = new InFlight((err) => log.error({ err, runId }, 'charging an invoice failed unexpectedly'));
+    // Invoices claimed ahead of a free slot. The next claim is made while every slot is still
+    // busy, so a slot that frees up during its round trip is refilled at once from here.
+    const claimedAhead: { readonly invoice: ClaimedInvoice; readonly leaseEnds: number }[] = [];
+    const startClaimed = () => {
+      while (claimedAhead.length > 0 && inFlight.size < this.concurrency) {
+        const { invoice, leaseEnds } = claimedAhead.shift()!;
+        summary.attempted += 1;
+        if (invoice.resumed) summary.resumed += 1;
+        inFlight.add(this.bill(invoice, leaseEnds, settle));
+      }
+    };
+    const inFlight = new InFlight(
+      (err) => log.error({ err, runId }, 'charging an invoice failed unexpectedly'),
+      startClaimed,
+    );
     const settle = (invoice: ClaimedInvoice, outcome: InvoiceOutcome, settlement: Omit<Settlement, 'id'>) => {
       summary[outcome] += 1;
       summary.chargeRequests += settlement.requests;
@@ -139,8 +153,8 @@ export class BillingEngine {
     const progress = new ProgressWriter(this.runs, summary, this.options, log);
     log.info({ runId, trigger: record.trigger, total: record.total }, 'billing run started');
     try {
-      // Claims are topped up once a quarter of the slots is free, so that claims stay batched.
-      const refillAt = Math.max(1, Math.floor(this.concurrency / 4));
+      // Claims come in batches of a quarter of the slots, one batch ahead of them.
+      const batch = Math.max(1, Math.floor(this.concurrency / 4));
       // The scan moves up the ids, so a claim never re-reads the rows this run already settled.
       let afterId = 0;
 
@@ -149,7 +163,8 @@ export class BillingEngine {
           summary.complete = false;
           break;
         }
-        if (this.concurrency - inFlight.size < refillAt) {
+        const wanted = this.concurrency + batch - inFlight.size - claimedAhead.length;
+        if (wanted < batch) {
           await inFlight.nextEnd();
           continue;
         }
@@ -158,14 +173,11 @@ export class BillingEngine {
           runId,
           runStartedAt,
           afterId,
-          limit: this.concurrency - inFlight.size,
+          limit: wanted,
           leaseMs: this.options.leaseMs,
         });
-        for (const invoice of claimed) {
-          summary.attempted += 1;
-          if (invoice.resumed) summary.resumed += 1;
-          inFlight.add(this.bill(invoice, leaseEnds, settle));
-        }
+        for (const invoice of claimed) claimedAhead.push({ invoice, leaseEnds });
+        startClaimed();
         if (claimed.length > 0) {
           afterId = claimed.at(-1)!.id;
           continue;
@@ -185,10 +197,15 @@ export class BillingEngine {
         if (waitMs === null) break;
         await sleep(Math.min(Math.max(waitMs, 50), 500));
       }
+      // Stopped by shutdown, the invoices claimed ahead are charged like those in flight; with
+      // the database failing, they are left to their claims running out.
+      if (writer.failed) claimedAhead.length = 0;
       await inFlight.allEnded();
       await writer.flush();
     } catch (err) {
-      // Charges already sent still get their answers recorded if the database lets us.
+      // Charges already sent still get their answers recorded if the database lets us; invoices
+      // not yet sent keep their claims, which run out for the next run to take them.
+      claimedAhead.length = 0;
       await inFlight.allEnded();
       await writer.flush().catch(() => undefined);
       summary.status = 'failed';
@@ -317,12 +334,17 @@ class InFlight {
   size = 0;
   private waiting: (() => void)[] = [];
 
-  constructor(private readonly onError: (err: unknown) => void) {}
+  constructor(
+    private readonly onError: (err: unknown) => void,
+    /** Told each time a slot frees up, before anyone waiting is woken. */
+    private readonly onSlotFree: () => void,
+  ) {}
 
   add(task: Promise<void>): void {
     this.size += 1;
     task.catch(this.onError).finally(() => {
       this.size -= 1;
+      this.onSlotFree();
       const waiting = this.waiting;
       this.waiting = [];
       for (const wake of waiting) wake();
