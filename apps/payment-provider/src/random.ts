@@ -22,12 +22,29 @@ export interface RandomStreams {
  * draw comes from the operating system's CSPRNG.
  */
 export function randomStreams(seed?: number): RandomStreams {
-  if (seed === undefined) return { outcomes: cryptoRandom, faults: cryptoRandom };
+  if (seed === undefined) return { outcomes: cryptoRandom(), faults: cryptoRandom() };
   const outcomes = xoroshiro128plus(seed);
   const faults = outcomes.clone();
   faults.jump();
   return { outcomes: { next: () => uniformFloat64(outcomes) }, faults: { next: () => uniformFloat64(faults) } };
 }
 
-// 48 random bits: far finer than any rate a person configures.
-const cryptoRandom: RandomSource = { next: () => randomBytes(6).readUIntBE(0, 6) / 2 ** 48 };
+// Bytes of the CSPRNG fetched at once: a call per draw made every charge pay for a call into it.
+const DRAWS_PER_FETCH = 1_024;
+
+/** Draws of 48 random bits (far finer than any rate a person configures) from the CSPRNG. */
+function cryptoRandom(): RandomSource {
+  let bytes = Buffer.alloc(0);
+  let offset = 0;
+  return {
+    next() {
+      if (offset === bytes.length) {
+        bytes = randomBytes(6 * DRAWS_PER_FETCH);
+        offset = 0;
+      }
+      const value = bytes.readUIntBE(offset, 6);
+      offset += 6;
+      return value / 2 ** 48;
+    },
+  };
+}
