@@ -907,7 +907,9 @@ function methodSection(): string {
   return `## How it runs
 
 - \`npm run bench\` builds the services (\`npm run build\`) and runs them compiled with plain node, as their images do,
-  through \`startPlatform({ compiled: true })\` of packages/devkit: an embedded Postgres (durable, as \`npm start\` has it),
+  on the images' Node major: the benchmark and everything it starts run on Node 24 from the npm registry (the
+  release that package.json's \`bench\` script names with \`npx\`, as CI's Node 24 run does), whatever Node runs npm;
+  the services through \`startPlatform({ compiled: true })\` of packages/devkit: an embedded Postgres (durable, as \`npm start\` has it),
   payment-provider and invoice-app processes on 127.0.0.1 only, configured by environment variables as the manifests do
   (\`LOG_LEVEL=info\`; the services' output is read and dropped).
 - Billing runs use a fresh platform each; the API benchmark one more with 10,000 PENDING invoices. Invoices beyond a

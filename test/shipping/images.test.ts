@@ -84,6 +84,19 @@ describe.each(APPS)('apps/$name/Dockerfile', ({ name }) => {
     const other = APPS.find((app) => app.name !== name)?.name ?? name;
     expect(readFileSync(join(repoRoot, 'apps', other, 'Dockerfile'), 'utf8')).toContain(`ARG NODE_IMAGE=${base}\n`);
   });
+
+  it('is the Node that the benchmarks and the Node 24 run of CI measure: the same major, one npm release', () => {
+    const major = /^ARG NODE_IMAGE=node:(\d+)\./m.exec(dockerfile)?.[1];
+    const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const bench = /npx --yes node@(\d+)\.\d+\.\d+ /.exec(packageJson.scripts.bench!);
+    const ci = /^NODE24=((\d+)\.\d+\.\d+)$/m.exec(readFileSync(join(repoRoot, '.ci/run'), 'utf8'));
+    expect(readFileSync(join(repoRoot, '.nvmrc'), 'utf8').trim()).toBe(major);
+    expect(bench?.[1]).toBe(major);
+    expect(ci?.[2]).toBe(major);
+    expect(packageJson.scripts.bench).toContain(`node@${ci?.[1]} `);
+  });
 });
 
 describe.skipIf(unavailable !== undefined)(
