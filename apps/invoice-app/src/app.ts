@@ -16,14 +16,18 @@ export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.
 /** Time beyond the slowest possible charge that a lease allows for writing its outcome. */
 const LEASE_MARGIN_MS = 3_000;
 
-/** How long a billing run's claim on an invoice lasts: longer than any charge can take. */
-export function leaseMs(config: InvoiceConfig): number {
-  const slowestCharge = PaymentProviderClient.worstCaseMs(
+/** The longest one charge can take: every request timing out, with every retry and its longest wait. */
+function slowestChargeMs(config: InvoiceConfig): number {
+  return PaymentProviderClient.worstCaseMs(
     config.PAYMENT_PROVIDER_TIMEOUT_MS,
     config.BILLING_MAX_RETRIES,
     config.BILLING_RETRY_MAX_MS,
   );
-  return slowestCharge + LEASE_MARGIN_MS;
+}
+
+/** How long a billing run's claim on an invoice lasts: longer than any charge can take. */
+export function leaseMs(config: InvoiceConfig): number {
+  return slowestChargeMs(config) + LEASE_MARGIN_MS;
 }
 
 /** The invoice-app: the Antaeus REST API and the billing engine, on the service kit. */
@@ -58,6 +62,7 @@ export async function buildApp(config: InvoiceConfig): Promise<ServiceApp> {
     log: app.log,
     concurrency: config.BILLING_CONCURRENCY,
     leaseMs: leaseMs(config),
+    slowestChargeMs: slowestChargeMs(config),
   });
 
   await app.register(operatorPageRoutes);

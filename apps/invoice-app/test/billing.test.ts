@@ -84,6 +84,37 @@ describe('a billing run', () => {
     expect(bed.provider.received).toHaveLength(12);
   });
 
+  it('renews the claim of an invoice that waited for a slot so long that a whole charge no longer fits in it', async () => {
+    const ids = await someInvoices(5);
+    // A lease is the slowest charge plus 3 s, of which a charge leaves 1 s to write: after 2 s of
+    // waiting, an invoice sent on its first claim could not make all its retries.
+    const { base } = await app({ BILLING_CONCURRENCY: '4' });
+    const held: (() => void)[] = [];
+    bed.provider.script = async () => {
+      await new Promise<void>((release) => held.push(release));
+      return { result: true };
+    };
+    const claimedUntil = async (id: number) =>
+      (await bed.db.query<{ until: Date }>('SELECT claimed_until AS until FROM invoices WHERE id = $1', [id])).rows[0]!
+        .until;
+    const until = async (done: () => boolean) => {
+      while (!done()) await sleep(5);
+    };
+
+    const paid = pay(base);
+    await until(() => held.length === 4);
+    const firstClaim = await claimedUntil(ids[4]!);
+    await sleep(2_300);
+    bed.provider.script = () => ({ result: true });
+    held.shift()!();
+    await until(() => bed.provider.received.length === 5);
+    const sentOn = await claimedUntil(ids[4]!);
+    expect(sentOn.getTime() - firstClaim.getTime()).toBeGreaterThan(2_000);
+
+    held.splice(0).forEach((release) => release());
+    expect(await paid).toMatchObject({ attempted: 5, paid: 5 });
+  });
+
   it('charges each pending invoice once, with its key, the token and its invoice id, and marks it PAID', async () => {
     const ids = await someInvoices(3);
     const { base } = await app();

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createTestDatabase } from '@billing/devkit/vitest';
-import { claimInvoices, databaseNow, settleInvoices, type ClaimRequest } from '../src/billing/invoice-claims.js';
+import {
+  claimInvoices,
+  databaseNow,
+  renewClaims,
+  settleInvoices,
+  type ClaimRequest,
+} from '../src/billing/invoice-claims.js';
 import { insertCustomers, insertInvoices, invoiceStates, migrate } from './helpers.js';
 
 // The claim and settle statements on their own, where races can be staged precisely.
@@ -137,6 +143,22 @@ describe('settling invoices', () => {
       charge_key: second!.chargeKey,
       claimed_by: 'run-b',
     });
+  });
+
+  it('renews the claims a run still holds, and not one that ran out and another run took', async () => {
+    const [lost, kept] = await claimInvoices(db, await claimRequest({ limit: 2, leaseMs: 1 }));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await claimInvoices(db, await claimRequest({ runId: 'run-b', limit: 1, runStartedAt: '2999-01-01' }));
+
+    expect(await renewClaims(db, 'run-a', [lost!.id, kept!.id], 60_000)).toEqual(new Set([kept!.id]));
+    const { rows } = await db.query<{ id: number; claimed_by: string; left_ms: number }>(
+      `SELECT id, claimed_by, extract(epoch FROM claimed_until - now()) * 1000 AS left_ms
+       FROM invoices WHERE id = ANY ($1::int[]) ORDER BY id`,
+      [[lost!.id, kept!.id]],
+    );
+    expect(rows[0]).toMatchObject({ claimed_by: 'run-b' });
+    expect(rows[1]).toMatchObject({ claimed_by: 'run-a' });
+    expect(Number(rows[1]!.left_ms)).toBeGreaterThan(50_000);
   });
 
   it("leaves another run's lease on a PENDING invoice it took over, and any lease once it is PAID", async () => {

@@ -11,7 +11,14 @@ import {
   type RunStatus,
   type RunTrigger,
 } from './billing-runs.js';
-import { claimInvoices, msUntilForeignLeaseEnds, type ClaimedInvoice, type Settlement } from './invoice-claims.js';
+import { ClaimQueue } from './claim-queue.js';
+import {
+  claimInvoices,
+  msUntilForeignLeaseEnds,
+  renewClaims,
+  type ClaimedInvoice,
+  type Settlement,
+} from './invoice-claims.js';
 import type { ChargeResult, PaymentProviderClient } from './payment-provider-client.js';
 import { SettlementWriter } from './settlement-writer.js';
 
@@ -27,6 +34,8 @@ export interface BillingEngineOptions {
   readonly concurrency?: number;
   /** How long a claim holds an invoice: longer than the slowest charge plus its write. */
   readonly leaseMs: number;
+  /** The longest one charge can take with all its retries. */
+  readonly slowestChargeMs: number;
   /** How often a run writes its counts to its record (bounds the write rate). @default 500 */
   readonly progressIntervalMs?: number;
 }
@@ -42,6 +51,9 @@ export interface BillingSummary extends RunCounts {
   complete: boolean;
   durationMs: number;
 }
+
+/** Time a charge leaves before its claim runs out, to write its outcome. */
+const WRITE_MARGIN_MS = 1_000;
 
 /** Asked between claims: true stops taking new invoices (in-flight ones still finish). */
 export type StopSignal = () => boolean;
@@ -128,21 +140,22 @@ export class BillingEngine {
       durationMs: 0,
     };
     const writer = new SettlementWriter(db, runId);
-    // Invoices claimed ahead of a free slot. The next claim is made while every slot is still
-    // busy, so a slot that frees up during its round trip is refilled at once from here.
-    const claimedAhead: { readonly invoice: ClaimedInvoice; readonly leaseEnds: number }[] = [];
-    const startClaimed = () => {
-      while (claimedAhead.length > 0 && inFlight.size < this.concurrency) {
-        const { invoice, leaseEnds } = claimedAhead.shift()!;
+    const inFlight = new InFlight(
+      (err) => log.error({ err, runId }, 'charging an invoice failed unexpectedly'),
+      () => claimed.sendReady(),
+    );
+    const claimed = new ClaimQueue({
+      send: (invoice, leaseEnds) => {
         summary.attempted += 1;
         if (invoice.resumed) summary.resumed += 1;
         inFlight.add(this.bill(invoice, leaseEnds, settle));
-      }
-    };
-    const inFlight = new InFlight(
-      (err) => log.error({ err, runId }, 'charging an invoice failed unexpectedly'),
-      startClaimed,
-    );
+      },
+      slotFree: () => inFlight.size < this.concurrency,
+      renew: (ids) => renewClaims(db, runId, ids, this.options.leaseMs),
+      leaseMs: this.options.leaseMs,
+      slowestChargeMs: this.options.slowestChargeMs,
+      writeMarginMs: WRITE_MARGIN_MS,
+    });
     const settle = (invoice: ClaimedInvoice, outcome: InvoiceOutcome, settlement: Omit<Settlement, 'id'>) => {
       summary[outcome] += 1;
       summary.chargeRequests += settlement.requests;
@@ -163,23 +176,26 @@ export class BillingEngine {
           summary.complete = false;
           break;
         }
-        const wanted = this.concurrency + batch - inFlight.size - claimedAhead.length;
+        if (claimed.needsRenewal) {
+          await claimed.renew();
+          continue;
+        }
+        const wanted = this.concurrency + batch - inFlight.size - claimed.length;
         if (wanted < batch) {
           await inFlight.nextEnd();
           continue;
         }
         const leaseEnds = Date.now() + this.options.leaseMs;
-        const claimed = await claimInvoices(db, {
+        const invoices = await claimInvoices(db, {
           runId,
           runStartedAt,
           afterId,
           limit: wanted,
           leaseMs: this.options.leaseMs,
         });
-        for (const invoice of claimed) claimedAhead.push({ invoice, leaseEnds });
-        startClaimed();
-        if (claimed.length > 0) {
-          afterId = claimed.at(-1)!.id;
+        claimed.add(invoices, leaseEnds);
+        if (invoices.length > 0) {
+          afterId = invoices.at(-1)!.id;
           continue;
         }
         if (afterId > 0) {
@@ -188,7 +204,7 @@ export class BillingEngine {
           continue;
         }
         // A pass from the start found nothing: let this run's charges finish, then look again.
-        if (inFlight.size > 0) {
+        if (inFlight.size > 0 || claimed.length > 0) {
           await inFlight.allEnded();
           continue;
         }
@@ -199,13 +215,14 @@ export class BillingEngine {
       }
       // Stopped by shutdown, the invoices claimed ahead are charged like those in flight; with
       // the database failing, they are left to their claims running out.
-      if (writer.failed) claimedAhead.length = 0;
+      if (writer.failed) claimed.clear();
+      while (claimed.length > 0) await (claimed.needsRenewal ? claimed.renew() : inFlight.nextEnd());
       await inFlight.allEnded();
       await writer.flush();
     } catch (err) {
       // Charges already sent still get their answers recorded if the database lets us; invoices
       // not yet sent keep their claims, which run out for the next run to take them.
-      claimedAhead.length = 0;
+      claimed.clear();
       await inFlight.allEnded();
       await writer.flush().catch(() => undefined);
       summary.status = 'failed';
@@ -250,7 +267,7 @@ export class BillingEngine {
           key: invoice.chargeKey,
         },
         // Stop retrying with time left to write the outcome before the lease runs out.
-        { deadline: leaseEnds - 1_000 },
+        { deadline: leaseEnds - WRITE_MARGIN_MS },
       );
     } finally {
       this.options.metrics.chargeEnded();

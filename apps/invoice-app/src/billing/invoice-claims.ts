@@ -122,6 +122,26 @@ export async function claimInvoices(db: pg.Pool, claim: ClaimRequest): Promise<C
 }
 
 /**
+ * Extends this run's claims on invoices it claimed and has not charged yet; the ids it still
+ * holds. An invoice whose claim ran out and that another run took since is not among them.
+ */
+export async function renewClaims(
+  db: pg.Pool,
+  runId: string,
+  ids: readonly number[],
+  leaseMs: number,
+): Promise<Set<number>> {
+  const { rows } = await db.query<{ id: number }>(
+    `UPDATE invoices
+     SET claimed_until = now() + $3 * interval '1 millisecond'
+     WHERE id = ANY ($2::int[]) AND claimed_by = $1 AND status = 'PENDING'
+     RETURNING id`,
+    [runId, ids, leaseMs],
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
+/**
  * Writes a batch of outcomes in one statement and releases this run's leases on them (any
  * lease, once the invoice is PAID or FAILED: nobody has work left on it). Each
  * write only lands if the invoice still carries the key the outcome belongs to: a run whose
