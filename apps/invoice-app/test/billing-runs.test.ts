@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BillingRuns, type RunRecord } from '../src/billing/billing-runs.js';
-import { claimInvoices } from '../src/billing/invoice-claims.js';
+import { claimInvoices, renewClaims } from '../src/billing/invoice-claims.js';
 import {
   auth,
   insertCustomers,
@@ -189,19 +189,22 @@ describe('billing runs', () => {
   it('finds a run whose process died interrupted once its claims expire; the next run is a run of its own', async () => {
     const ids = await someInvoices(5);
     const runs = new BillingRuns(bed.db);
-    // A run as a process leaves it when it dies right after claiming: a record and leases, no more writes.
+    // A run as a process leaves it when it dies right after claiming and renewing two of its
+    // claims: a record and leases, no more writes.
     const dead = await runs.create({ runId: 'r-dead-run', trigger: 'schedule', replica: 'gone/1', leaseMs: 500 });
     const claimed = await claimInvoices(bed.db, {
       runId: 'r-dead-run',
       runStartedAt: dead.startedAt,
       afterId: 0,
       limit: 3,
-      leaseMs: 2_500,
+      leaseMs: 1_500,
     });
     expect(claimed).toHaveLength(3);
+    const renewed = claimed.slice(1).map((invoice) => invoice.id);
+    expect(await renewClaims(bed.db, 'r-dead-run', renewed, 2_500)).toEqual(new Set(renewed));
     const { base } = await app();
 
-    // Its first lease (500 ms) is over, but the claims it made since hold it alive.
+    // Its first lease (500 ms) is over, but the claims it made and renewed since hold it alive.
     await sleep(800);
     expect((await getRun(base, 'r-dead-run')).status).toBe('running');
     await expect

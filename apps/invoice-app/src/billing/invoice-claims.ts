@@ -123,7 +123,8 @@ export async function claimInvoices(db: pg.Pool, claim: ClaimRequest): Promise<C
 
 /**
  * Extends this run's claims on invoices it claimed and has not charged yet; the ids it still
- * holds. An invoice whose claim ran out and that another run took since is not among them.
+ * holds. An invoice whose claim ran out and that another run took since is not among them. As
+ * with a claim, the run's record is kept alive as long as the renewed leases.
  */
 export async function renewClaims(
   db: pg.Pool,
@@ -132,7 +133,11 @@ export async function renewClaims(
   leaseMs: number,
 ): Promise<Set<number>> {
   const { rows } = await db.query<{ id: number }>(
-    `UPDATE invoices
+    `WITH run_lease AS (
+       UPDATE billing_runs SET lease_until = greatest(lease_until, now() + $3 * interval '1 millisecond')
+       WHERE id = $1 AND status = 'running'
+     )
+     UPDATE invoices
      SET claimed_until = now() + $3 * interval '1 millisecond'
      WHERE id = ANY ($2::int[]) AND claimed_by = $1 AND status = 'PENDING'
      RETURNING id`,
