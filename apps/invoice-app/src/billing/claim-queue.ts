@@ -34,7 +34,15 @@ interface Waiting {
 export class ClaimQueue {
   private waiting: Waiting[] = [];
 
-  constructor(private readonly options: ClaimQueueOptions) {}
+  constructor(private readonly options: ClaimQueueOptions) {
+    const { leaseMs, slowestChargeMs, writeMarginMs } = options;
+    if (leaseMs <= slowestChargeMs + writeMarginMs) {
+      throw new Error(
+        `A lease of ${leaseMs} ms cannot hold a charge of up to ${slowestChargeMs} ms and its write (${writeMarginMs} ms): ` +
+          `make it longer than ${slowestChargeMs + writeMarginMs} ms.`,
+      );
+    }
+  }
 
   get length(): number {
     return this.waiting.length;
