@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { freePort, ManagedProcess, SERVICE_NODE_OPTIONS, type Platform } from '@billing/devkit';
+import { freePort, ManagedProcess, SERVICE_RUNTIME_ENV, type Platform } from '@billing/devkit';
 import {
   cpuSeconds,
   postgresCpuSeconds,
@@ -66,8 +66,8 @@ export async function benchmarkApi(): Promise<ApiResult> {
   const port = await freePort();
   const bare = ManagedProcess.start(
     bareServer,
-    // The services' heap flags, so that its rate and its memory are a Node process sized as theirs are.
-    { PORT: String(port), INVOICES: String(API_INVOICES), NODE_OPTIONS: SERVICE_NODE_OPTIONS },
+    // The services' heap flags and allocator settings, so that its rate and its memory are a Node process sized as theirs are.
+    { PORT: String(port), INVOICES: String(API_INVOICES), ...SERVICE_RUNTIME_ENV },
     { nodeFlags: [], onOutput: () => undefined },
   );
   try {

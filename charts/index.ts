@@ -45,7 +45,7 @@ export {
   type NetworkRule,
   type WorkloadNetworkPolicyProps,
 } from './network-policy.js';
-export { NODE_OPTIONS } from './node-options.js';
+export { MALLOC_SETTINGS, NODE_OPTIONS, nodeRuntimeEnv } from './node-options.js';
 export {
   Platform,
   PLATFORM_NAMESPACE,

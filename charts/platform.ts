@@ -8,7 +8,7 @@ import { DEFAULT_PART_OF, MANAGED_BY_LABEL, PART_OF_LABEL } from './labels.js';
 import { Microservice, type ReplicaRange } from './microservice.js';
 import { declaredConnections, type DeclaredConnection } from './declared-connections.js';
 import type { NetworkPeer } from './network-policy.js';
-import { NODE_OPTIONS } from './node-options.js';
+import { nodeRuntimeEnv } from './node-options.js';
 import { Postgres } from './postgres.js';
 import type { ResourceSizes } from './resources.js';
 import { ScheduledCall, type ScheduledCallProps } from './scheduled-call.js';
@@ -90,7 +90,7 @@ export interface ServiceProps extends ServiceSettings {
   readonly database?: boolean;
   /** The bearer token its callers send: generated in the cluster, read by the service, handed to callers by connect. @default none */
   readonly token?: ServiceToken;
-  /** NODE_OPTIONS, for a service on the service kit; `false` for one that is not a Node service. @default NODE_OPTIONS */
+  /** NODE_OPTIONS, for a service on the service kit (given with MALLOC_SETTINGS); `false` for one that is not a Node service. @default NODE_OPTIONS */
   readonly nodeOptions?: string | false;
 }
 
@@ -209,13 +209,16 @@ export class Platform {
           keys: { [props.token.variable]: SecretValue.random(32) },
         })
       : undefined;
-    const nodeOptions = props.nodeOptions ?? NODE_OPTIONS;
     const service = new Microservice(chart, name, {
       namespace: team.namespace,
       image: props.image ?? this.registry.image(name),
       port: props.port,
       database: props.database ? this.database(chart, name, team, externalDatabase, cloudNativePg) : undefined,
-      env: { ...(nodeOptions === false ? {} : { NODE_OPTIONS: nodeOptions }), ...props.env, ...settings.env },
+      env: {
+        ...(props.nodeOptions === false ? {} : nodeRuntimeEnv(props.nodeOptions)),
+        ...props.env,
+        ...settings.env,
+      },
       secretEnv: {
         ...(token && props.token ? { [props.token.variable]: token.ref(props.token.variable) } : {}),
         ...props.secretEnv,

@@ -130,6 +130,8 @@ for (const folder of ['.', 'prod']) {
       const base = [
         'DATABASE_URL',
         'LOG_LEVEL',
+        'MALLOC_ARENA_MAX',
+        'MALLOC_MMAP_THRESHOLD_',
         'NODE_OPTIONS',
         'PORT',
         'SHUTDOWN_TIMEOUT_MS',

@@ -9,6 +9,7 @@ import { freePort } from '@billing/devkit';
 import { createTestDatabase } from '@billing/devkit/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chargedExactlyOnce, type Charge, type Invoice, type PaySummary } from '../e2e/support.js';
+import { nodeRuntimeEnv } from '../../charts/index.js';
 import { engineUnavailable, startEngine, type Engine } from './engine.js';
 import {
   APPS,
@@ -164,8 +165,11 @@ describe.skipIf(unavailable !== undefined)(
         expect(imageConfig?.Cmd).toEqual(['node', `apps/${name}/build/main.js`]);
         expect(imageConfig?.WorkingDir).toBe('/app');
         expect(imageConfig?.Env).toContain('NODE_ENV=production');
-        // The heap flags are the manifests' (their ConfigMap, test/charts/node-options.test.ts): one place.
-        expect(imageConfig?.Env?.some((variable) => variable.startsWith('NODE_OPTIONS='))).toBe(false);
+        // The heap flags and allocator settings are the manifests' (their ConfigMap,
+        // test/charts/node-options.test.ts): one place.
+        for (const name of Object.keys(nodeRuntimeEnv())) {
+          expect(imageConfig?.Env?.some((variable) => variable.startsWith(`${name}=`))).toBe(false);
+        }
         expect(Object.keys(imageConfig?.ExposedPorts ?? {})).toEqual(
           (container.ports ?? []).map((port) => `${port.containerPort}/tcp`),
         );

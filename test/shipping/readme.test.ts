@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { invoiceConfigSchema } from '../../apps/invoice-app/src/config.js';
 import { paymentProviderConfigSchema } from '../../apps/payment-provider/src/config.js';
 import { APPS, loadManifests, readImageSpec, repoRoot, serviceWorkload, type K8sObject } from './support.js';
+import { nodeRuntimeEnv } from '../../charts/index.js';
 
 // The configuration reference (docs/configuration.md) is the operator's only list of settings: it
 // must name every variable the services read, with the schema's default, and the ConfigMap or
@@ -37,8 +38,8 @@ function configurationReference(): Map<string, Row> {
 }
 
 const schemas = [invoiceConfigSchema, paymentProviderConfigSchema];
-/** Read outside the schemas: the kit's listen address, the image's NODE_ENV, and node's own NODE_OPTIONS. */
-const OUTSIDE_SCHEMAS = ['HOST', 'NODE_ENV', 'NODE_OPTIONS'];
+/** Read outside the schemas: the kit's listen address, the image's NODE_ENV, node's own NODE_OPTIONS and glibc's settings. */
+const OUTSIDE_SCHEMAS = ['HOST', 'NODE_ENV', ...Object.keys(nodeRuntimeEnv())];
 
 describe('the configuration reference in docs/configuration.md', () => {
   const rows = configurationReference();

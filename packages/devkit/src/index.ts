@@ -7,7 +7,7 @@ export {
   entryPoints,
   invoiceAppEnvironment,
   paymentProviderEnvironment,
-  SERVICE_NODE_OPTIONS,
+  SERVICE_RUNTIME_ENV,
   startPlatform,
   type Environment,
   type Platform,

@@ -7,7 +7,7 @@ import { LocalPostgres } from './local-postgres.js';
 import { PlatformLock } from './platform-lock.js';
 import { ManagedProcess } from './process.js';
 import { SupervisedService, type RestartPolicy } from './supervised-service.js';
-import { NODE_OPTIONS } from '../../../charts/node-options.js';
+import { nodeRuntimeEnv } from '../../../charts/node-options.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -255,12 +255,12 @@ export interface Wiring {
 }
 
 /**
- * Node's flags for both services (V8 heap sizing), passed as the manifests pass them: NODE_OPTIONS
- * in the service's environment, so that memory measured here is memory in a pod. One value, in
- * charts/node-options.ts; the images' Dockerfiles repeat it (test/charts/node-options.test.ts
- * fails if they drift).
+ * Both services' runtime variables (V8 heap flags in NODE_OPTIONS, glibc's allocator settings),
+ * passed as the manifests pass them, in the service's environment, so that memory measured here is
+ * memory in a pod. One definition, in charts/node-options.ts (test/charts/node-options.test.ts
+ * checks the manifests, the images and this agree).
  */
-export const SERVICE_NODE_OPTIONS = NODE_OPTIONS;
+export const SERVICE_RUNTIME_ENV: Environment = nodeRuntimeEnv();
 
 // Locally the services bind 127.0.0.1 only; in a pod they bind every interface (the kit's default).
 const localOnly = (options: PlatformOptions): Environment => ({
@@ -272,7 +272,7 @@ const localOnly = (options: PlatformOptions): Environment => ({
 export function paymentProviderEnvironment(options: PlatformOptions, wiring: Wiring): Environment {
   return {
     ...localOnly(options),
-    NODE_OPTIONS: SERVICE_NODE_OPTIONS,
+    ...SERVICE_RUNTIME_ENV,
     PORT: String(wiring.port),
     DATABASE_URL: wiring.databaseUrl,
     PAYMENT_PROVIDER_TOKEN: wiring.paymentProviderToken,
@@ -288,7 +288,7 @@ export function invoiceAppEnvironment(options: PlatformOptions, wiring: Wiring):
   return {
     ...options.invoiceAppSettings,
     ...localOnly(options),
-    NODE_OPTIONS: SERVICE_NODE_OPTIONS,
+    ...SERVICE_RUNTIME_ENV,
     PORT: String(wiring.port),
     DATABASE_URL: wiring.databaseUrl,
     PAYMENT_PROVIDER_ENDPOINT: wiring.paymentProviderUrl,
