@@ -39,12 +39,12 @@ export interface BillingPlatformProps extends PlatformProps {
 
 /**
  * Memory of each service as `npm run bench` measured it (docs/benchmarks.md): the request is the
- * peak resident memory after billing and listing 100,000 invoices plus a quarter, the limit twice
+ * peak resident memory after billing and listing a million invoices plus a quarter, the limit twice
  * that peak (`resourcesFromPeak` in bench/report.ts). Re-measure before changing them.
  */
 export const MEASURED_RESOURCES = {
-  invoiceApp: { memoryRequestMebibytes: 176, memoryLimitMebibytes: 272 },
-  paymentProvider: { memoryRequestMebibytes: 128, memoryLimitMebibytes: 208 },
+  invoiceApp: { memoryRequestMebibytes: 192, memoryLimitMebibytes: 304 },
+  paymentProvider: { memoryRequestMebibytes: 176, memoryLimitMebibytes: 272 },
 } as const satisfies Record<string, ResourceSizes>;
 
 /**
