@@ -690,7 +690,7 @@ function apiSection(api: ApiResult | undefined): string {
     '50 keep-alive connections (autocannon, in the benchmark process), 2 s of warm-up then 10 s measured per line, random',
     'ids and pages over 10,000 invoices; each route on the bare handler and right after on invoice-app, both servers',
     'running throughout. The bare handler is Fastify with nothing of ours (`bench/bare-fastify.mjs`: no kit,',
-    "no validation, no logging, no database; the services' NODE_OPTIONS), answering the same paths with bodies of the same",
+    "no validation, no logging, no database; the services' NODE_OPTIONS and allocator settings), answering the same paths with bodies of the same",
     'shape and size. Its invoice by id is serialized per request, as ours is; its two lists are strings built once at',
     'start, so the list lines compare our database read and serialization of 100 or 10,000 rows against sending a',
     'constant: a floor, no target.',
@@ -747,7 +747,7 @@ function memorySection(results: BenchResults): string {
     `Resident set size (VmRSS, and VmHWM as the peak since start) of each service process, in MiB: after start, after`,
     `billing ${number(memory.invoices)} invoices (the scaling benchmark's largest run), and after listing all of them`,
     'through `GET /rest/v1/invoices` (streamed). The heap column is V8 heap in use after the listing, from `/metrics`.',
-    'Both run with the NODE_OPTIONS (V8 heap flags) that the manifests give them.',
+    "Both run with the NODE_OPTIONS (V8 heap flags) and glibc's allocator settings that the manifests give them.",
     api
       ? `Baseline: the bare Fastify process of the API benchmark, ${fixed(api.bareMemory.rssMiB, 0)} MiB after its load (peak ${fixed(api.bareMemory.peakRssMiB, 0)}).`
       : '',
@@ -780,7 +780,8 @@ function memorySection(results: BenchResults): string {
       `**Missed (${name}):** peak ${fixed(peak, 0)} MiB against ${TARGETS.memoryMiB} MiB, while the V8 heap in use afterwards`,
       `is ${fixed(service.heapUsedMiB, 0)} MiB. Node alone is about 40 MiB resident (most of it its own binary,`,
       "mapped from disk), the loaded modules about as much again; the rest is young and old generation that V8's",
-      'collector has not yet given back. The heap flags of NODE_OPTIONS (`charts/node-options.ts`) bound both.',
+      "collector has not yet given back, and memory glibc's allocator keeps for reuse. The heap flags of NODE_OPTIONS",
+      'and the allocator settings beside them (`charts/node-options.ts`) bound both.',
     );
   }
   return lines.filter((line, index, all) => !(line === '' && all[index - 1] === '')).join('\n');

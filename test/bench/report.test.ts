@@ -213,7 +213,7 @@ describe('the benchmark report', () => {
     expect(markdown).toContain('answered with p99 4 ms in the same run, 1.6x its own mean');
     expect(markdown).toContain('needs more than 8,000 requests/s');
     expect(markdown).toContain('**Missed (invoice-app):** peak 190 MiB against 150 MiB');
-    expect(markdown).toContain('The heap flags of NODE_OPTIONS (`charts/node-options.ts`) bound both.');
+    expect(markdown).toContain('and the allocator settings beside them (`charts/node-options.ts`) bound both.');
     expect(markdown).toContain('**Missed (linear):** an invoice of the 1,000,000 run took 1.40x as long as one of the');
     // Warm 500/s, cold 333/s: the cold run took 10 s longer.
     expect(markdown).toContain('**Missed (cold):** 11.1x against 90x; warm, one replica reaches 16.7x.');
