@@ -10,11 +10,15 @@ export type BatchReader<Row extends { id: number }> = (afterId: number, limit: n
  * connection for one query. The first batch is read before anything is sent, so a database
  * that is down still gets a clean error answer. Rows are not one snapshot: a row changed
  * while the array is being written shows the state it had when its batch was read.
+ *
+ * Batches are small on purpose: the rows of a larger one, alive while it is turned into JSON,
+ * outlive young-generation collections, get promoted, and raise the process's peak while a long
+ * listing runs; a few more round trips cost less (docs/benchmarks.md, Memory).
  */
 export async function jsonArrayStream<Row extends { id: number }>(
   read: BatchReader<Row>,
   toJson: (row: Row) => string,
-  batchSize = 2_000,
+  batchSize = 500,
 ): Promise<Readable> {
   const first = await read(0, batchSize);
   async function* chunks(): AsyncGenerator<string> {
