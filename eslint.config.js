@@ -26,9 +26,4 @@ export default tseslint.config(
       eqeqeq: 'error',
     },
   },
-  {
-    // CommonJS, for a hook that autocannon's worker thread requires (bench/random-path.cjs).
-    files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs' },
-  },
 );

@@ -46,21 +46,21 @@ export interface ApiResult {
   readonly bareMemory: ProcessMemory;
 }
 
-/** The routes measured, each a path whose `{lo..hi}` becomes a random integer per request (RANDOM_PATH). */
-const ROUTES: { route: string; path: string }[] = [
-  { route: 'GET /rest/v1/invoices/:id', path: `/rest/v1/invoices/{1..${API_INVOICES}}` },
-  { route: 'GET /rest/v1/invoices?limit=100', path: `/rest/v1/invoices?limit=100&after={0..${API_INVOICES - 1}}` },
-  { route: `GET /rest/v1/invoices (all ${API_INVOICES.toLocaleString('en-US')})`, path: '/rest/v1/invoices' },
+/** The routes measured, each a path generator (random ids and pages spread the load over the table). */
+const ROUTES: { route: string; path: () => string }[] = [
+  { route: 'GET /rest/v1/invoices/:id', path: () => `/rest/v1/invoices/${randomId()}` },
+  { route: 'GET /rest/v1/invoices?limit=100', path: () => `/rest/v1/invoices?limit=100&after=${randomId() - 1}` },
+  { route: `GET /rest/v1/invoices (all ${API_INVOICES.toLocaleString('en-US')})`, path: () => '/rest/v1/invoices' },
 ];
 
-const RANDOM_PATH = fileURLToPath(new URL('./random-path.cjs', import.meta.url));
+function randomId(): number {
+  return 1 + Math.floor(Math.random() * API_INVOICES);
+}
 
 /**
- * The API benchmark: each route under CONNECTIONS keep-alive connections, on the bare Fastify
- * server and right after on invoice-app with API_INVOICES invoices, in the same run on the same
- * machine. autocannon runs in a worker thread of its own: in this process, whose heap the
- * benchmarks before have grown, its load would stall for this heap's collections and reach
- * invoice-app in bursts, which cost it more CPU per request than a steady load.
+ * The API benchmark: each route under CONNECTIONS keep-alive connections (autocannon, in this
+ * process), on the bare Fastify server and right after on invoice-app with API_INVOICES
+ * invoices, in the same run on the same machine.
  */
 export async function benchmarkApi(): Promise<ApiResult> {
   const port = await freePort();
@@ -104,15 +104,16 @@ export async function benchmarkApi(): Promise<ApiResult> {
 
 async function load(
   url: string,
-  path: string,
+  path: () => string,
   serverCpu: () => Promise<number>,
   databaseCpu: () => Promise<number>,
 ): Promise<LoadRun> {
   const options = {
     url,
     connections: CONNECTIONS,
-    workers: 1,
-    requests: [{ method: 'GET' as const, path, setupRequest: RANDOM_PATH }],
+    requests: [
+      { method: 'GET' as const, setupRequest: (request: autocannon.Request) => ({ ...request, path: path() }) },
+    ],
   };
   await untilQuiet();
   await autocannon({ ...options, duration: WARMUP_SECONDS });

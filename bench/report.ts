@@ -687,7 +687,7 @@ function apiSection(api: ApiResult | undefined): string {
   const lines = [
     '## API',
     '',
-    '50 keep-alive connections (autocannon, in a worker thread of the benchmark process), 2 s of warm-up then 10 s measured per line, random',
+    '50 keep-alive connections (autocannon, in the benchmark process), 2 s of warm-up then 10 s measured per line, random',
     'ids and pages over 10,000 invoices; each route on the bare handler and right after on invoice-app, both servers',
     'running throughout. The bare handler is Fastify with nothing of ours (`bench/bare-fastify.mjs`: no kit,',
     "no validation, no logging, no database; the services' NODE_OPTIONS and allocator settings), answering the same paths with bodies of the same",
