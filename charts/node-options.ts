@@ -13,9 +13,9 @@ export const NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=96';
  * glibc's allocator settings for the same services, beside NODE_OPTIONS (the images are Debian's,
  * on glibc; another C library ignores them). Left to itself, glibc keeps an arena per thread, and
  * once a large block is freed it serves blocks of that size from its heaps rather than mapping
- * them: the buffers of a long streamed listing and the memory of V8's compiler threads then stay
- * resident after they are freed. Two arenas and a fixed 128 KiB threshold, above which a block is
- * mapped on its own and unmapped when freed, give that memory back, at no measurable cost in CPU.
+ * them: the buffers of a long streamed listing, and what V8's background threads allocate, then
+ * stay resident after they are freed. Two arenas and a fixed 128 KiB threshold, above which a block
+ * is mapped on its own and unmapped when freed, give that memory back at no measurable CPU cost.
  */
 export const MALLOC_SETTINGS: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: '2',
