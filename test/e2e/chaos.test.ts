@@ -16,6 +16,10 @@ beforeAll(async () => {
     faultLatencyMs: 150,
     paymentProviderTimeoutMs: 200,
     randomSeed: '42',
+    // Six runs' first claims (slots plus a quarter: 40 each) fit in the 400 invoices, so every run
+    // is charging when the replica is killed; with the default 128 slots, the first runs could
+    // claim them all and a run with none could end before the kill.
+    invoiceAppSettings: { BILLING_CONCURRENCY: '32' },
   });
   api = client(platform);
 });
