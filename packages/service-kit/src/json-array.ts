@@ -13,7 +13,7 @@ export type BatchReader<Row extends { id: number }> = (afterId: number, limit: n
  *
  * Batches are small on purpose: the rows of a larger one, alive while it is turned into JSON,
  * outlive young-generation collections, get promoted, and raise the process's peak while a long
- * listing runs; a few more round trips cost less (docs/benchmarks.md, Memory).
+ * listing runs; a few more round trips cost less.
  */
 export async function jsonArrayStream<Row extends { id: number }>(
   read: BatchReader<Row>,
